@@ -1,0 +1,86 @@
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseSuccessBody,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+// Metakocka answers a wrong key with HTTP 200 and a non-zero opr_code, so a test that only looks at
+// the HTTP status would call every key valid. Each known non-zero code fails the test.
+const REJECTING_CODES = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+const rejectedBy = (code: string): IAuthenticateRuleResponseSuccessBody => ({
+	type: 'responseSuccessBody',
+	properties: {
+		key: 'opr_code',
+		value: code,
+		message: `Rejected by Metakocka (opr_code ${code}): check the company ID and the secret key`,
+	},
+});
+
+export class MetakockaApi implements ICredentialType {
+	name = 'metakockaApi';
+
+	displayName = 'Metakocka API';
+
+	icon: Icon = {
+		light: 'file:../nodes/shared/metakocka.svg',
+		dark: 'file:../nodes/shared/metakocka.dark.svg',
+	};
+
+	documentationUrl = 'https://github.com/metakocka/metakocka_api_base';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Company ID',
+			name: 'companyId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: '16',
+			description: 'The public number of the company in Metakocka (Settings → API)',
+		},
+		{
+			displayName: 'Secret Key',
+			name: 'secretKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The API secret key of the company; it is sent in the request body, never in a URL',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://main.metakocka.si',
+			description:
+				'Metakocka host. Use https://devmainsi.metakocka.si for the test host, or the URL the local sandbox prints.',
+		},
+	];
+
+	// Metakocka has no auth header: both values travel in every JSON body.
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			body: {
+				secret_key: '={{$credentials.secretKey}}',
+				company_id: '={{$credentials.companyId}}',
+			},
+		},
+	};
+
+	// warehouse_list needs nothing but the credentials and changes nothing.
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/rest/eshop/v1/json/warehouse_list',
+			method: 'POST',
+			body: {},
+			json: true,
+		},
+		rules: REJECTING_CODES.map(rejectedBy),
+	};
+}
