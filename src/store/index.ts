@@ -1,0 +1,38 @@
+export { MappingStore, type WithLocksOptions } from './MappingStore';
+export {
+	type PostgresConnectionConfig,
+	type PostgresSslMode,
+	type StoreOptions,
+	validateSchemaName,
+	validateTablePrefix,
+	MAX_PREFIX_LENGTH,
+	MAX_SCHEMA_LENGTH,
+} from './config';
+export { StoreError, type StoreErrorCode } from './errors';
+export { contentHash, stableStringify } from './hash';
+export {
+	MappingRepository,
+	MAPPING_ENTITIES,
+	type Mapping,
+	type MappingEntity,
+	type MappingListOptions,
+	type MappingUpsert,
+} from './mappings';
+export {
+	EmailContactLinks,
+	EmailDocumentLinks,
+	type EmailContactLink,
+	type EmailDocumentLink,
+	type StoredEmailContactLink,
+	type StoredEmailDocumentLink,
+} from './emailLinks';
+export {
+	TemplateRepository,
+	type EmailTemplate,
+	type TemplateInput,
+	type TemplatePatch,
+	type TemplateRef,
+} from './templates';
+export { ErrorLogRepository, redactSecrets, type ErrorLogEntry, type ErrorLogRecord } from './errorLog';
+export { SyncStateRepository } from './syncState';
+export { MIGRATIONS, LATEST_VERSION, type Migration } from './migrations';
