@@ -1,0 +1,78 @@
+// Metakocka sandbox: a local HTTP server that behaves like the documented Metakocka REST API.
+import { defaultSeed, loadSeedFile, type SeedData } from './seed';
+import { type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStore } from './server';
+
+export type { FaultKind, FaultSpec, SandboxCompany, SandboxStore } from './server';
+export type { SeedData, SeedStockRow } from './seed';
+export { defaultSeed } from './seed';
+
+export interface SandboxOptions {
+	/** 0 = random free port (default for the API; the CLI defaults to 8765). */
+	port?: number;
+	/** Default '127.0.0.1'. */
+	host?: string;
+	/** Default '16', the company id used throughout the docs. */
+	companyId?: string;
+	/** Default 'sandbox-secret'. */
+	secretKey?: string;
+	/** Extra companies; each has its own, fully isolated copy of the seed data. */
+	companies?: SandboxCompany[];
+	/** Added to every call (default 0). */
+	latencyMs?: number;
+	/** 0..1 probability of a random fault per call (default 0). */
+	faultRate?: number;
+	/** Seeds the fault RNG so runs are reproducible. */
+	faultSeed?: number;
+	/** Seed data object or path to a JSON file (default: src/sandbox/seed/default.json). */
+	seed?: SeedData | string;
+}
+
+export interface Sandbox {
+	baseUrl: string;
+	close(): Promise<void>;
+	/** Calls per Metakocka method name, e.g. {put_document: 3, search: 10}; plus __writes_applied and __faults. */
+	counters(): Record<string, number>;
+	resetCounters(): void;
+	injectFault(spec: FaultSpec): void;
+	clearFaults(): void;
+	setLatency(ms: number): void;
+	setFaultRate(rate: number): void;
+	/** How many searches arrived while another of the same company ran, and the highest per-company concurrency seen. */
+	stats(): { maxConcurrentSearchesPerCompany: number; searchesQueued: number };
+	/** Snapshot of a company's data (default company when omitted), in the API's own shapes. */
+	store(companyId?: string): SandboxStore;
+	/** Back to the seed (the given one, else the one the sandbox started with). */
+	reset(seed?: SeedData): void;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+	const main: SandboxCompany = { companyId: options.companyId ?? '16', secretKey: options.secretKey ?? 'sandbox-secret' };
+	const companies = [main, ...(options.companies ?? [])];
+	const ids = new Set<string>();
+	for (const c of companies) {
+		if (ids.has(c.companyId)) throw new Error(`Duplicate sandbox company id ${c.companyId}`);
+		ids.add(c.companyId);
+	}
+	const seed = typeof options.seed === 'string' ? loadSeedFile(options.seed) : (options.seed ?? defaultSeed());
+	const server = new SandboxServer({
+		companies,
+		latencyMs: options.latencyMs ?? 0,
+		faultRate: options.faultRate ?? 0,
+		faultSeed: options.faultSeed ?? 20260806,
+		seed,
+	});
+	await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+	return {
+		baseUrl: server.baseUrl,
+		close: () => server.close(),
+		counters: () => server.counters(),
+		resetCounters: () => server.resetCounters(),
+		injectFault: (spec) => server.injectFault(spec),
+		clearFaults: () => server.clearFaults(),
+		setLatency: (ms) => server.setLatency(ms),
+		setFaultRate: (rate) => server.setFaultRate(rate),
+		stats: () => server.stats(),
+		store: (companyId) => server.store(companyId),
+		reset: (s) => server.reset(s),
+	};
+}

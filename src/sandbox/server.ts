@@ -1,0 +1,435 @@
+// HTTP server: routing by URL family, auth, latency, faults, the per-company search queue and the
+// /__sandbox/ control API.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+	changeDocumentStatus,
+	deleteDocument,
+	getChangeDocuments,
+	getDocument,
+	markOrdersAsShipped,
+	putDocument,
+	putTransaction,
+	renderDoc,
+	updateDocument,
+} from './documents';
+import { getMessage, sendMessage } from './messages';
+import { Company, IdGen } from './model';
+import { addPartner, getPartner, renderPartner, updatePartner } from './partners';
+import { productAdd, productDelete, productList, productUpdate, renderProduct } from './products';
+import { DOC_TYPES, resolveMethod, WRITE_METHODS } from './registers';
+import { isRaw, type RawReply, report } from './report';
+import { search, searchQueryAdvanceDiscovery } from './search';
+import { applySeed, type SeedData } from './seed';
+import { computeStock, renderStockRow, syncStock, syncStockNeedsUser, warehouseList, warehouseStock } from './stock';
+import { fail, html404Page, htmlErrorPage, INTERNAL_ERROR, isObj, type Obj, str } from './wire';
+
+export type FaultKind = 'http_500' | 'http_503' | 'drop' | 'timeout' | 'opr_error' | 'applied_lost' | 'html_404';
+export const FAULT_KINDS: readonly FaultKind[] = ['http_500', 'http_503', 'drop', 'timeout', 'opr_error', 'applied_lost', 'html_404'];
+
+export interface FaultSpec {
+	/** Metakocka method name or '*' (default: any). */
+	method?: string;
+	kind: FaultKind;
+	/** How many calls it hits (default 1). */
+	times?: number;
+	/** For 'timeout': how long the response is held (default 60 s). */
+	delayMs?: number;
+}
+
+export interface SandboxCompany {
+	companyId: string;
+	secretKey: string;
+	apiUserEmail?: string;
+}
+
+/** Read-only snapshot of one company's data, in the API's own shapes. */
+export interface SandboxStore {
+	companyId: string;
+	partners: Obj[];
+	products: Obj[];
+	warehouses: Obj[];
+	stock: Obj[];
+	documents: Record<string, Obj[]>;
+	messages: Obj[];
+}
+
+export interface ServerConfig {
+	companies: SandboxCompany[];
+	latencyMs: number;
+	faultRate: number;
+	faultSeed: number;
+	seed: SeedData;
+}
+
+type Handler = (c: Company, body: Obj, baseUrl: string) => Obj | RawReply;
+
+const HANDLERS: Record<string, Handler> = {
+	put_document: (c, b) => putDocument(c, b),
+	get_document: getDocument,
+	update_document: updateDocument,
+	delete_document: deleteDocument,
+	get_change_documents: getChangeDocuments,
+	change_document_status: changeDocumentStatus,
+	put_transaction: putTransaction,
+	mark_orders_as_shipped: markOrdersAsShipped,
+	search,
+	search_query_advance_discovery: searchQueryAdvanceDiscovery,
+	add_partner: addPartner,
+	update_partner: updatePartner,
+	get_partner: getPartner,
+	product_list: productList,
+	product_add: productAdd,
+	product_update: productUpdate,
+	product_delete: productDelete,
+	warehouse_list: warehouseList,
+	warehouse_stock: warehouseStock,
+	sync_stock: (c, b) => syncStockNeedsUser(c, b) ?? syncStock(c, b),
+	send_message: sendMessage,
+	get_message: getMessage,
+	report: (c, b, baseUrl) => report(c, b, baseUrl),
+};
+
+/** Seeded PRNG (mulberry32) so random fault runs are reproducible. */
+function mulberry32(seed: number): () => number {
+	let a = seed >>> 0;
+	return () => {
+		a = (a + 0x6d2b79f5) >>> 0;
+		let t = a;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+interface SearchLock {
+	tail: Promise<void>;
+	running: number;
+	waiting: number;
+}
+
+export class SandboxServer {
+	readonly http: http.Server;
+	baseUrl = '';
+	private companies = new Map<string, Company>();
+	private readonly ids = new IdGen();
+	private counts: Record<string, number> = {};
+	private faults: Array<{ spec: FaultSpec; left: number }> = [];
+	private latency: number;
+	private faultRate: number;
+	private rng: () => number;
+	private locks = new Map<string, SearchLock>();
+	private searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0 };
+	private timers = new Set<NodeJS.Timeout>();
+
+	constructor(private readonly cfg: ServerConfig) {
+		this.latency = cfg.latencyMs;
+		this.faultRate = cfg.faultRate;
+		this.rng = mulberry32(cfg.faultSeed);
+		this.reset(cfg.seed);
+		this.http = http.createServer((req, res) => {
+			this.handle(req, res).catch((e: unknown) => {
+				if (!res.headersSent && !res.destroyed) this.sendJson(res, fail('1', INTERNAL_ERROR, { sandbox_error: String(e) }));
+			});
+		});
+		// Keep-alive sockets must not hold close() open.
+		this.http.keepAliveTimeout = 2000;
+	}
+
+	async listen(port: number, host: string): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.http.once('error', reject);
+			this.http.listen(port, host, () => resolve());
+		});
+		const a = this.http.address() as AddressInfo;
+		this.baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${a.port}`;
+	}
+
+	async close(): Promise<void> {
+		for (const t of this.timers) clearTimeout(t);
+		this.timers.clear();
+		await new Promise<void>((resolve) => {
+			this.http.close(() => resolve());
+			this.http.closeAllConnections();
+		});
+	}
+
+	// --- public controls ----------------------------------------------------------------------
+
+	reset(seed?: SeedData): void {
+		const data = structuredClone(seed ?? this.cfg.seed);
+		this.companies.clear();
+		for (const co of this.cfg.companies) {
+			const c = new Company(co.companyId, co.secretKey, this.ids);
+			applySeed(c, structuredClone(data));
+			if (co.apiUserEmail) c.apiUserEmails.push(co.apiUserEmail);
+			this.companies.set(co.companyId, c);
+		}
+	}
+
+	counters(): Record<string, number> {
+		return { ...this.counts };
+	}
+	resetCounters(): void {
+		this.counts = {};
+	}
+	injectFault(spec: FaultSpec): void {
+		if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`Unknown fault kind: ${String(spec.kind)}`);
+		this.faults.push({ spec, left: Math.max(1, Math.trunc(spec.times ?? 1)) });
+	}
+	clearFaults(): void {
+		this.faults = [];
+	}
+	setLatency(ms: number): void {
+		this.latency = Math.max(0, Number(ms) || 0);
+	}
+	setFaultRate(rate: number): void {
+		this.faultRate = Math.min(1, Math.max(0, Number(rate) || 0));
+	}
+	stats(): { maxConcurrentSearchesPerCompany: number; searchesQueued: number } {
+		return { ...this.searchStats };
+	}
+
+	store(companyId?: string): SandboxStore {
+		const c = this.companies.get(companyId ?? this.cfg.companies[0].companyId);
+		if (!c) throw new Error(`Unknown company ${companyId}`);
+		const documents: Record<string, Obj[]> = {};
+		for (const dt of DOC_TYPES) documents[dt] = c.docsOf(dt).map((d) => renderDoc(c, d, { show_product_detail: 'true', show_payment_detail: 'true' }));
+		return structuredClone({
+			companyId: c.companyId,
+			partners: c.partners.map((p) => renderPartner(p, true)),
+			products: c.products.map((p) => renderProduct(c, p, { return_warehause_stock: 'true', return_pricelist: 'true' })),
+			warehouses: c.warehouses.map((w) => ({ ...w })),
+			stock: computeStock(c).map((r) => renderStockRow(c, r)),
+			documents,
+			messages: c.messages,
+		});
+	}
+
+	// --- request handling -----------------------------------------------------------------------
+
+	private sleep(ms: number): Promise<void> {
+		if (ms <= 0) return Promise.resolve();
+		return new Promise((resolve) => {
+			const t = setTimeout(() => {
+				this.timers.delete(t);
+				resolve();
+			}, ms);
+			this.timers.add(t);
+		});
+	}
+
+	private count(key: string): void {
+		this.counts[key] = (this.counts[key] ?? 0) + 1;
+	}
+
+	private takeFault(method: string): FaultSpec | undefined {
+		const i = this.faults.findIndex((f) => !f.spec.method || f.spec.method === '*' || f.spec.method === method);
+		if (i >= 0) {
+			const f = this.faults[i];
+			if (--f.left <= 0) this.faults.splice(i, 1);
+			return f.spec;
+		}
+		if (this.faultRate > 0 && this.rng() < this.faultRate) {
+			const kinds: FaultKind[] = ['http_503', 'drop', 'opr_error'];
+			if (WRITE_METHODS.has(method)) kinds.push('applied_lost');
+			return { kind: kinds[Math.floor(this.rng() * kinds.length)] };
+		}
+		return undefined;
+	}
+
+	private sendJson(res: http.ServerResponse, body: unknown, status = 200): void {
+		const data = Buffer.from(JSON.stringify(body));
+		res.writeHead(status, { 'Content-Type': 'application/json;charset=UTF-8', 'Content-Length': data.length });
+		res.end(data);
+	}
+
+	private sendHtml(res: http.ServerResponse, status: number, html: string): void {
+		const data = Buffer.from(html);
+		res.writeHead(status, { 'Content-Type': 'text/html;charset=utf-8', 'Content-Length': data.length });
+		res.end(data);
+	}
+
+	private async readBody(req: http.IncomingMessage): Promise<Buffer> {
+		const chunks: Buffer[] = [];
+		for await (const chunk of req) chunks.push(chunk as Buffer);
+		return Buffer.concat(chunks);
+	}
+
+	private auth(body: Obj): Company | undefined {
+		// company_id arrives as "16" or 16 [DOC].
+		const c = this.companies.get(str(body.company_id)?.trim() ?? '');
+		return c && str(body.secret_key) === c.secretKey ? c : undefined;
+	}
+
+	/** One search at a time per company; parallel ones wait in a server-side queue [DOC:search_concept.md]. */
+	private async serialSearch<T>(companyId: string, fn: () => T): Promise<T> {
+		let lock = this.locks.get(companyId);
+		if (!lock) this.locks.set(companyId, (lock = { tail: Promise.resolve(), running: 0, waiting: 0 }));
+		if (lock.running > 0 || lock.waiting > 0) this.searchStats.searchesQueued++;
+		const prev = lock.tail;
+		let release!: () => void;
+		lock.tail = new Promise<void>((r) => (release = r));
+		lock.waiting++;
+		await prev;
+		lock.waiting--;
+		lock.running++;
+		this.searchStats.maxConcurrentSearchesPerCompany = Math.max(this.searchStats.maxConcurrentSearchesPerCompany, lock.running);
+		try {
+			// The latency is the search's own run time, spent holding the lock.
+			await this.sleep(this.latency);
+			return fn();
+		} finally {
+			lock.running--;
+			release();
+		}
+	}
+
+	private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+		const url = new URL(req.url ?? '/', 'http://sandbox');
+		const raw = await this.readBody(req);
+		if (url.pathname.startsWith('/__sandbox/')) return this.control(req, res, url, raw);
+		if (req.method === 'GET' && url.pathname.startsWith('/download/report/')) return this.download(res, url.pathname);
+
+		// Every call is a POST; GET, unknown paths and wrong URL families are an HTML 404 [OBS].
+		const method = req.method === 'POST' ? resolveMethod(url.pathname) : undefined;
+		if (!method) return this.sendHtml(res, 404, html404Page(url.pathname));
+		this.count(method);
+		const started = Date.now();
+
+		const fault = this.takeFault(method);
+		if (fault) {
+			this.count('__faults');
+			switch (fault.kind) {
+				case 'http_500':
+					return this.sendHtml(res, 500, htmlErrorPage(500, 'Internal Server Error'));
+				case 'http_503':
+					return this.sendHtml(res, 503, htmlErrorPage(503, 'Service Temporarily Unavailable'));
+				case 'html_404':
+					return this.sendHtml(res, 404, html404Page(url.pathname));
+				case 'drop':
+					req.socket.destroy();
+					return;
+				case 'opr_error':
+					return this.sendJson(res, fail('1', INTERNAL_ERROR));
+				case 'timeout':
+					// Held, then processed as usual: the write lands even if the client gave up.
+					await this.sleep(fault.delayMs ?? 60_000);
+					break;
+				default:
+					break;
+			}
+		}
+
+		let body: unknown;
+		try {
+			body = JSON.parse(raw.toString('utf8'));
+		} catch {
+			body = undefined;
+		}
+		if (!isObj(body)) return this.sendJson(res, fail('1', 'Cannot parse JSON request body'));
+		// The real reply for bad credentials is undocumented [INF].
+		const company = this.auth(body);
+		if (!company) {
+			await this.sleep(this.latency);
+			return this.sendJson(res, fail('1', 'Wrong secret_key or company_id'));
+		}
+
+		const handler = HANDLERS[method] ?? ((): Obj => fail('1', INTERNAL_ERROR));
+		const writesBefore = company.writes;
+		const body_ = body;
+		let reply: Obj | RawReply;
+		if (method === 'search') reply = await this.serialSearch(company.companyId, () => handler(company, body_, this.baseUrl));
+		else {
+			await this.sleep(this.latency);
+			reply = handler(company, body_, this.baseUrl);
+		}
+		if (company.writes > writesBefore) this.count('__writes_applied');
+
+		if (fault?.kind === 'applied_lost') {
+			// The write is applied, the client never hears back.
+			req.socket.destroy();
+			return;
+		}
+		if (res.destroyed) return;
+		if (isRaw(reply)) {
+			res.writeHead(200, { 'Content-Type': reply.contentType, 'Content-Length': reply.raw.length });
+			res.end(reply.raw);
+			return;
+		}
+		if ('opr_time_ms' in reply) reply.opr_time_ms = String(Date.now() - started);
+		this.sendJson(res, reply);
+	}
+
+	private download(res: http.ServerResponse, path: string): void {
+		const token = path.slice('/download/report/'.length);
+		for (const c of this.companies.values()) {
+			const job = c.reports.get(token);
+			if (!job) continue;
+			res.writeHead(200, { 'Content-Type': job.file.contentType, 'Content-Length': job.file.data.length });
+			res.end(job.file.data);
+			return;
+		}
+		this.sendHtml(res, 404, html404Page(path));
+	}
+
+	// --- /__sandbox/ control API (not a Metakocka path) ------------------------------------------------
+
+	private control(req: http.IncomingMessage, res: http.ServerResponse, url: URL, raw: Buffer): void {
+		const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
+		let body: unknown = undefined;
+		if (raw.length) {
+			try {
+				body = JSON.parse(raw.toString('utf8'));
+			} catch {
+				return this.sendJson(res, { error: 'invalid JSON body' }, 400);
+			}
+		}
+		const num = (k: string): number | undefined => (isObj(body) && typeof body[k] === 'number' ? (body[k] as number) : Number(isObj(body) ? body[k] : NaN));
+		try {
+			switch (route) {
+				case 'GET /__sandbox/health':
+					return this.sendJson(res, { status: 'ok', baseUrl: this.baseUrl, companies: this.cfg.companies.map((c) => c.companyId) });
+				case 'GET /__sandbox/counters':
+					return this.sendJson(res, this.counters());
+				case 'POST /__sandbox/counters/reset':
+					this.resetCounters();
+					return this.sendJson(res, { ok: true });
+				case 'GET /__sandbox/stats':
+					return this.sendJson(res, this.stats());
+				case 'POST /__sandbox/faults': {
+					const specs = Array.isArray(body) ? body : [body];
+					for (const s of specs) if (!isObj(s) || !FAULT_KINDS.includes(s.kind as FaultKind)) return this.sendJson(res, { error: `invalid fault spec: ${JSON.stringify(s)}`, kinds: FAULT_KINDS }, 400);
+					for (const s of specs) this.injectFault(s as unknown as FaultSpec);
+					return this.sendJson(res, { ok: true, queued: specs.length });
+				}
+				case 'DELETE /__sandbox/faults':
+					this.clearFaults();
+					return this.sendJson(res, { ok: true });
+				case 'POST /__sandbox/latency': {
+					const ms = num('ms');
+					if (ms === undefined || !Number.isFinite(ms) || ms < 0) return this.sendJson(res, { error: 'body must be {"ms": number}' }, 400);
+					this.setLatency(ms);
+					return this.sendJson(res, { ok: true, ms });
+				}
+				case 'POST /__sandbox/fault-rate': {
+					const rate = num('rate');
+					if (rate === undefined || !Number.isFinite(rate) || rate < 0 || rate > 1) return this.sendJson(res, { error: 'body must be {"rate": 0..1}' }, 400);
+					this.setFaultRate(rate);
+					return this.sendJson(res, { ok: true, rate });
+				}
+				case 'GET /__sandbox/state':
+					return this.sendJson(res, this.store(url.searchParams.get('company_id') ?? undefined));
+				case 'POST /__sandbox/reset':
+					this.reset(isObj(body) ? (body as SeedData) : undefined);
+					return this.sendJson(res, { ok: true });
+				default:
+					return this.sendJson(res, { error: `unknown control endpoint ${route}` }, 404);
+			}
+		} catch (e) {
+			return this.sendJson(res, { error: String(e instanceof Error ? e.message : e) }, 400);
+		}
+	}
+}
+
+
