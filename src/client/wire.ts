@@ -1,0 +1,133 @@
+import { formatMkDate, formatMkTimestamp } from './dates';
+
+// Values in and out of Metakocka, in one place. Metakocka sends every scalar as a string (numbers
+// sometimes Slovenian-style "1.895,01") and lists of one as a bare object; it expects strings back.
+
+/** "24.8", "10,52", "1.895,01", "209,00", " 7 " -> number; "", null, garbage -> undefined. */
+export function parseMkNumber(s: unknown): number | undefined {
+	if (typeof s === 'number') return Number.isFinite(s) ? s : undefined;
+	if (typeof s !== 'string') return undefined;
+	let t = s.trim().replace(/[\s\u00a0]/g, '');
+	if (!t) return undefined;
+	const lastComma = t.lastIndexOf(',');
+	const lastDot = t.lastIndexOf('.');
+	if (lastComma >= 0 && lastDot >= 0) {
+		// Both present: the later one is the decimal separator.
+		t = lastComma > lastDot ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
+	} else if (lastComma >= 0) {
+		if (t.indexOf(',') !== lastComma) return undefined;
+		t = t.replace(',', '.');
+	}
+	if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return undefined;
+	const n = Number(t);
+	return Number.isFinite(n) ? n : undefined;
+}
+
+/** "true"/"false" (any case), true/false, "1"/"0" -> boolean; anything else -> undefined. */
+export function parseMkBoolean(s: unknown): boolean | undefined {
+	if (typeof s === 'boolean') return s;
+	if (typeof s === 'number') return s === 1 ? true : s === 0 ? false : undefined;
+	if (typeof s !== 'string') return undefined;
+	const t = s.trim().toLowerCase();
+	if (t === 'true' || t === '1') return true;
+	if (t === 'false' || t === '0') return false;
+	return undefined;
+}
+
+/** Metakocka sends a one-element list as the element itself, and an empty one as absent/"". */
+export function asArray<T = unknown>(v: unknown): T[] {
+	if (v === undefined || v === null || v === '') return [];
+	return (Array.isArray(v) ? v : [v]) as T[];
+}
+
+/** Number -> the plain decimal string Metakocka parses (never exponent notation). */
+export function formatMkNumber(n: number): string {
+	if (!Number.isFinite(n)) throw new RangeError(`Cannot send ${n} to Metakocka`);
+	if (Number.isInteger(n) && Math.abs(n) < 1e21) return String(n);
+	// Round away binary noise (0.1+0.2) without losing real precision.
+	const s = String(Number(n.toPrecision(15)));
+	if (!/e/i.test(s)) return s;
+	return n.toFixed(20).replace(/0+$/, '').replace(/\.$/, '');
+}
+
+// Keys whose value is a date ('YYYY-MM-DD+02:00') or a timestamp ('...THH:MM:SS+02:00').
+const DATE_KEYS = new Set([
+	'doc_date',
+	'duo_payment',
+	'service_to_date',
+	'delivery_deadline',
+	'shipped_date',
+	'date',
+	'exp_date',
+	'doc_date_from',
+	'doc_date_to',
+]);
+const TIMESTAMP_KEYS = new Set([
+	'order_create_ts',
+	'last_change_from',
+	'last_change_to',
+	'tracking_last_event_date_from',
+	'tracking_last_event_date_to',
+	'status_change_from',
+	'status_change_to',
+	'return_new_inbound_messages_from',
+	'datetime',
+]);
+
+function dateKind(key: string | undefined): 'date' | 'timestamp' | undefined {
+	if (!key) return undefined;
+	if (DATE_KEYS.has(key)) return 'date';
+	if (TIMESTAMP_KEYS.has(key) || key.endsWith('_ts')) return 'timestamp';
+	return undefined;
+}
+
+const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+function serialiseDateString(s: string, kind: 'date' | 'timestamp'): string {
+	const t = s.trim();
+	if (kind === 'date') {
+		// Bare YYYY-MM-DD and ISO instants are rejected live; dd.mm.yyyy and +02:00 are fine but normalised anyway.
+		if (ISO_DATE_ONLY.test(t) || ISO_INSTANT.test(t) || /^\d{4}-\d{2}-\d{2}[+-]\d{2}:\d{2}$/.test(t) || /^\d{1,2}\.\d{1,2}\.\d{4}$/.test(t)) {
+			return formatMkDate(t);
+		}
+		return s;
+	}
+	if (ISO_DATE_ONLY.test(t) || ISO_INSTANT.test(t) || /^\d{1,2}\.\d{1,2}\.\d{4}$/.test(t)) return formatMkTimestamp(t);
+	return s;
+}
+
+/**
+ * Request body -> what Metakocka expects: numbers and booleans as strings, Dates and date strings
+ * in date-typed fields in Metakocka's form, undefined/null dropped. query_advance entries
+ * ({type, value}) format their value by `type`.
+ */
+export function toWire(value: unknown, key?: string): unknown {
+	if (value === undefined || value === null) return undefined;
+	if (value instanceof Date) return dateKind(key) === 'timestamp' ? formatMkTimestamp(value) : formatMkDate(value);
+	if (typeof value === 'number') return formatMkNumber(value);
+	if (typeof value === 'boolean') return value ? 'true' : 'false';
+	if (typeof value === 'bigint') return value.toString();
+	if (typeof value === 'string') {
+		const kind = dateKind(key);
+		return kind ? serialiseDateString(value, kind) : value;
+	}
+	if (Array.isArray(value)) {
+		return value.map((item) => toWire(item, key)).filter((item) => item !== undefined);
+	}
+	if (typeof value === 'object') {
+		const obj = value as Record<string, unknown>;
+		const out: Record<string, unknown> = {};
+		const typeKey = typeof obj.type === 'string' && 'value' in obj ? obj.type : undefined;
+		for (const [k, v] of Object.entries(obj)) {
+			const w = toWire(v, k === 'value' && typeKey ? typeKey : k);
+			if (w !== undefined) out[k] = w;
+		}
+		return out;
+	}
+	return String(value);
+}
+
+export function toWireBody(body: Record<string, unknown>): Record<string, unknown> {
+	return toWire(body) as Record<string, unknown>;
+}
