@@ -1,0 +1,69 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { DocType } from '../../../../src/client';
+import { getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { importPartners } from '../../../../src/sync/importPartners';
+import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+
+const show = { resource: ['partner'], operation: ['import'] };
+
+export const description: INodeProperties[] = [
+	postgresNotice(show),
+	{
+		displayName: 'Since',
+		name: 'since',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{ name: 'Last Import', value: 'cursor', description: 'Continue from where the previous full import stopped' },
+			{ name: 'A Date', value: 'date' },
+		],
+		default: 'cursor',
+	},
+	{
+		displayName: 'Date',
+		name: 'sinceDate',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		displayOptions: { show: { ...show, since: ['date'] } },
+	},
+	{
+		displayName: 'Found Through Document Types',
+		name: 'docTypes',
+		type: 'multiOptions',
+		displayOptions: { show },
+		options: [
+			{ name: 'Purchase Order', value: 'purchase_order' },
+			{ name: 'Sales Bill (Domestic)', value: 'sales_bill_domestic' },
+			{ name: 'Sales Bill (Foreign)', value: 'sales_bill_foreign' },
+			{ name: 'Sales Offer', value: 'sales_offer' },
+			{ name: 'Sales Order', value: 'sales_order' },
+		],
+		default: ['sales_order', 'sales_bill_domestic'],
+		description: 'Metakocka has no partner change feed: partners are found on the documents that changed',
+	},
+	...returnAllOrLimit(show),
+	mappingStoreOptions(show),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const client = await getClient(this);
+	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
+	try {
+		const sinceMode = this.getNodeParameter('since', 0) as string;
+		const since = sinceMode === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
+		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
+		const { partners } = await importPartners(client, store, {
+			since,
+			docTypes: this.getNodeParameter('docTypes', 0) as DocType[],
+			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
+		});
+		return partners.map((p) => ({ json: { ...p }, pairedItem: { item: 0 } }));
+	} catch (error) {
+		if (this.continueOnFail()) return [{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }];
+		throw toNodeError(this, error, 0);
+	} finally {
+		await store.close();
+	}
+}

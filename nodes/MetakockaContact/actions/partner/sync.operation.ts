@@ -1,0 +1,87 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { batchOutput, getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { InputError, parseItem } from '../../../../src/input';
+import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
+import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
+import { partnerFieldParameters, readPartnerFields } from './fields';
+
+const show = { resource: ['partner'], operation: ['sync'] };
+
+export const description: INodeProperties[] = [
+	postgresNotice(show),
+	{
+		displayName: 'CRM ID',
+		name: 'crmId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.id }}',
+		displayOptions: { show },
+		description: 'The contact\'s ID in your CRM; the mapping to the Metakocka partner is kept under it',
+	},
+	...partnerFieldParameters(show),
+	{
+		displayName: 'Options',
+		name: 'syncOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Match Existing Partners',
+				name: 'matchExisting',
+				type: 'options',
+				options: [
+					{ name: 'By Tax Number, Then Email', value: 'taxNumberOrEmail' },
+					{ name: 'By Tax Number', value: 'taxNumber' },
+					{ name: 'None (Always Create)', value: 'none' },
+				],
+				default: 'taxNumberOrEmail',
+				description: 'For a contact without a mapping: adopt the Metakocka partner that already has its tax number or email instead of creating a duplicate',
+			},
+			{
+				displayName: 'Parallel Writes',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 8 },
+				default: 4,
+				description: 'How many partners are written to Metakocka at once',
+			},
+		],
+	},
+	mappingStoreOptions(show),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const contacts: ContactToSync[] = [];
+	const invalid: Array<{ itemIndex: number; error: InputError }> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const raw = { crmId: this.getNodeParameter('crmId', i), partner: readPartnerFields(this, i) };
+			contacts.push({ itemIndex: i, ...parseItem(contactToSyncSchema, raw, i) });
+		} catch (error) {
+			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
+			invalid.push({ itemIndex: i, error });
+		}
+	}
+	// Without "Continue On Fail", one bad item stops the run before anything is written.
+	if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid);
+
+	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: MatchExisting; concurrency?: number };
+	const client = await getClient(this);
+	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
+	try {
+		const outcomes = await syncPartners({ client, store }, contacts, options);
+		const all = [
+			...invalid,
+			...outcomes.map(({ itemIndex, error, ...json }) =>
+				error === undefined ? { itemIndex, json: { ...json, mkId: json.mkId ?? null } } : { itemIndex, error },
+			),
+		].sort((a, b) => a.itemIndex - b.itemIndex);
+		return batchOutput(this, all);
+	} finally {
+		await store.close();
+	}
+}

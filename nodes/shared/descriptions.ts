@@ -1,0 +1,61 @@
+import type { IDisplayOptions, INodeProperties } from 'n8n-workflow';
+
+/** Return All + Limit, shown for the given operations. */
+export function returnAllOrLimit(show: IDisplayOptions['show'], maxLimit?: number): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: { show },
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+			typeOptions: { minValue: 1, ...(maxLimit ? { maxValue: maxLimit } : {}) },
+			default: 50,
+			description: 'Max number of results to return',
+		},
+	];
+}
+
+/** Where the package keeps its mapping tables: shown for operations that read or write mappings. */
+export function mappingStoreOptions(show: IDisplayOptions['show']): INodeProperties {
+	return {
+		displayName: 'Mapping Store',
+		name: 'mappingStore',
+		type: 'collection',
+		placeholder: 'Add option',
+		displayOptions: { show },
+		default: {},
+		options: [
+			{
+				displayName: 'Schema',
+				name: 'schema',
+				type: 'string',
+				default: 'public',
+				description: 'Postgres schema that holds the mapping tables (created on first use)',
+			},
+			{
+				displayName: 'Table Prefix',
+				name: 'tablePrefix',
+				type: 'string',
+				default: '',
+				description: 'Prefix for the table names, for several installations in one schema',
+			},
+		],
+	};
+}
+
+export const postgresNotice = (show: IDisplayOptions['show']): INodeProperties => ({
+	displayName:
+		'Mappings are kept in Postgres, in tables this node creates on first use. Select a Postgres credential above.',
+	name: 'postgresNotice',
+	type: 'notice',
+	displayOptions: { show },
+	default: '',
+});

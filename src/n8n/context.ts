@@ -1,0 +1,53 @@
+import type {
+	ICredentialDataDecryptedObject,
+	IExecuteFunctions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { MetakockaClient, type ClientOptions, type MetakockaCredentials } from '../client';
+import { MappingStore, type PostgresSslMode, type StoreOptions } from '../store';
+
+type CredentialCtx = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
+
+export const METAKOCKA_CREDENTIAL = 'metakockaApi';
+export const POSTGRES_CREDENTIAL = 'postgres';
+
+export function metakockaCredentials(raw: ICredentialDataDecryptedObject): MetakockaCredentials {
+	return {
+		companyId: String(raw.companyId ?? '').trim(),
+		secretKey: String(raw.secretKey ?? ''),
+		baseUrl: String(raw.baseUrl || 'https://main.metakocka.si'),
+	};
+}
+
+export async function getClient(ctx: CredentialCtx, options: ClientOptions = {}): Promise<MetakockaClient> {
+	const credentials = metakockaCredentials(await ctx.getCredentials(METAKOCKA_CREDENTIAL));
+	const logger = ctx.logger;
+	return new MetakockaClient(credentials, {
+		...options,
+		// The client redacts before it logs; n8n's logger is only the sink.
+		logger: {
+			debug: (message, meta) => logger.debug(message, meta),
+			warn: (message, meta) => logger.warn(message, meta),
+		},
+	});
+}
+
+/** Opens the mapping store from n8n's built-in Postgres credential; the caller must close it. */
+export async function openStore(ctx: IExecuteFunctions | IPollFunctions, options: StoreOptions = {}): Promise<MappingStore> {
+	const raw = await ctx.getCredentials(POSTGRES_CREDENTIAL);
+	return await MappingStore.open(
+		{
+			host: String(raw.host ?? 'localhost'),
+			port: Number(raw.port ?? 5432),
+			database: String(raw.database ?? 'postgres'),
+			user: String(raw.user ?? 'postgres'),
+			password: raw.password === undefined ? undefined : String(raw.password),
+			ssl: (raw.ssl as PostgresSslMode | undefined) ?? 'disable',
+			allowUnauthorizedCerts: Boolean(raw.allowUnauthorizedCerts),
+			maxConnections: raw.maxConnections ? Number(raw.maxConnections) : undefined,
+		},
+		options,
+	);
+}

@@ -1,0 +1,4 @@
+// The one place where the core meets n8n: everything else in src/ is plain TypeScript.
+export * from './context';
+export * from './errors';
+export * from './items';

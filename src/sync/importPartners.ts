@@ -1,0 +1,48 @@
+import type { DocType, MetakockaClient, Partner } from '../client';
+import { formatMkDate } from '../client';
+import type { MappingStore } from '../store';
+
+export const PARTNER_IMPORT_CURSOR = 'partner_import';
+
+export interface PartnerImportOptions {
+	/** Import changes since this date; without it, since the last import's cursor (or everything). */
+	since?: Date;
+	docTypes: DocType[];
+	limit?: number;
+}
+
+/**
+ * Metakocka has no partner listing or partner change feed: partners that changed are found through
+ * the documents that changed (search with last_change_from), then read with get_partner.
+ */
+export async function importPartners(
+	client: MetakockaClient,
+	store: MappingStore,
+	options: PartnerImportOptions,
+): Promise<{ partners: Partner[]; cursor: string; since: string | null }> {
+	const startedAt = new Date();
+	const saved = (await store.syncState.get(client.companyId, PARTNER_IMPORT_CURSOR)) as { since?: string } | null;
+	const since = options.since ?? (saved?.since ? new Date(saved.since) : undefined);
+	const ids: string[] = [];
+	const seen = new Set<string>();
+	for (const docType of options.docTypes) {
+		const query_advance = since ? [{ type: 'last_change_from', value: formatMkDate(since) }] : [];
+		for await (const doc of client.iterateSearch({ doc_type: docType, query_advance, result_type: 'doc' })) {
+			const partnerId = (doc as { partner?: { mk_id?: string } }).partner?.mk_id;
+			if (partnerId && !seen.has(partnerId)) {
+				seen.add(partnerId);
+				ids.push(partnerId);
+			}
+		}
+	}
+	const partners: Partner[] = [];
+	for (const id of options.limit ? ids.slice(0, options.limit) : ids) {
+		const [partner] = await client.getPartners({ partner_id: id });
+		if (partner) partners.push(partner);
+	}
+	// A limited run must not skip what it did not return: only a full run moves the cursor.
+	const complete = !options.limit || ids.length <= options.limit;
+	const cursor = complete ? startedAt.toISOString() : (saved?.since ?? '');
+	if (complete) await store.syncState.set(client.companyId, PARTNER_IMPORT_CURSOR, { since: cursor });
+	return { partners, cursor, since: since ? since.toISOString() : null };
+}
