@@ -54,3 +54,22 @@ export function batchOutput(
 	}
 	return out;
 }
+
+export type Validated<T> = { value: T; error?: undefined } | { value?: undefined; error: unknown };
+
+/**
+ * Validates every item before the first write, so bad input never leaves half a batch written:
+ * without "Continue On Fail" the first bad item stops the run; with it, bad items fail on their own.
+ */
+export function validateAll<T>(ctx: IExecuteFunctions, parse: (itemIndex: number) => T): Array<Validated<T>> {
+	const results: Array<Validated<T>> = ctx.getInputData().map((_, i) => {
+		try {
+			return { value: parse(i) };
+		} catch (error) {
+			return { error };
+		}
+	});
+	const bad = results.findIndex((r) => r.error !== undefined);
+	if (bad >= 0 && !ctx.continueOnFail()) throw toNodeError(ctx, results[bad].error, bad);
+	return results;
+}

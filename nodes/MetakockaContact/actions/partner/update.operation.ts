@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
 import { compact, parsePartner } from '../../../../src/sync/partners';
 import { partnerLocator } from '../../../shared/locators';
 import { partnerFieldParameters, readPartnerFields } from './fields';
@@ -22,10 +22,12 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const client = await getClient(this);
-	const partners = this.getInputData().map((_, i) => compact(parsePartner(readPartnerFields(this, i), i)));
+	const partners = validateAll(this, (i) => compact(parsePartner(readPartnerFields(this, i), i)));
 	return await runPerItem(this, async (i) => {
 		const mkId = String(this.getNodeParameter('partner', i, '', { extractValue: true }));
-		const { partner_contact: contact, ...head } = partners[i];
+		const { value: partner, error } = partners[i];
+		if (!partner) throw error;
+		const { partner_contact: contact, ...head } = partner;
 		const body: Record<string, unknown> = { ...head, mk_id: mkId };
 		if (contact) {
 			const [current] = await client.getPartners({ partner_id: mkId });

@@ -1,0 +1,373 @@
+import { z } from 'zod';
+
+import type { MetakockaClient, Product, ProductFilter, ProductInput } from '../client';
+import { MetakockaError, parseMkNumber } from '../client';
+import type { Mapping, MappingStore } from '../store';
+import { StoreError, contentHash } from '../store';
+import { parseItem } from '../input';
+import { mapBounded } from './concurrency';
+import { crmId, flag, requiredText, text } from './fields';
+import { compact, type SyncStatus } from './partners';
+
+export type { SyncStatus } from './partners';
+
+// ---------------------------------------------------------------- input
+
+const REMOVE = '$REMOVE_STRING_VALUE$';
+export const DEFAULT_UNIT = 'kos';
+export const PRODUCT_IMPORT_STATE = 'product_import';
+
+/** Numbers or text; "19,99" and "1.895,01" are read as Metakocka writes them. */
+const decimal = z
+	.union([z.number(), z.string()], { invalid_type_error: 'Must be a number' })
+	.transform((value, ctx) => {
+		if (typeof value === 'string' && value.trim() === '') return undefined;
+		const n = parseMkNumber(value);
+		if (n === undefined) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Must be a number, e.g. 19.99 or 19,99' });
+			return z.NEVER;
+		}
+		if (n < 0) {
+			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Must not be negative' });
+			return z.NEVER;
+		}
+		return n;
+	})
+	.optional();
+
+const categoryName = z
+	.union([z.string(), z.number()])
+	.transform((v) => String(v).trim())
+	.pipe(z.string().min(1, 'Must not be empty').max(100, 'Must be at most 100 characters'));
+
+/** "A, B" or ["A", ["A", "B"]]: a nested array is one category path (Metakocka's advanced form). */
+const categories = z
+	.union([z.string(), z.array(z.union([categoryName, z.array(categoryName).min(1)]))], {
+		invalid_type_error: 'Must be text (comma-separated) or a list of categories',
+	})
+	.transform((value) => {
+		const list = typeof value === 'string' ? value.split(',').map((c) => c.trim()).filter(Boolean) : value;
+		return list.length ? list : undefined;
+	})
+	.optional();
+
+const scalar = z.union([z.string(), z.number(), z.boolean()]).transform((v) => String(v));
+
+/** {name: value} or [{name, value}] → Metakocka's extra_column rows. */
+const extraColumns = z
+	.union(
+		[
+			z.record(scalar),
+			z.array(z.object({ name: requiredText(100), value: scalar }).strict()),
+		],
+		{ invalid_type_error: 'Must be an object of name → value or a list of {name, value}' },
+	)
+	.transform((value) => {
+		const rows = Array.isArray(value) ? value : Object.entries(value).map(([name, v]) => ({ name: name.trim(), value: v }));
+		return rows.length ? rows : undefined;
+	})
+	.optional();
+
+const productShape = {
+	code: requiredText(50),
+	name: requiredText(200),
+	/** A unit register value (kos, kom, kpl, kg, ura…); absent = "kos". */
+	unit: text(20),
+	count_code: text(30),
+	barcode: text(100),
+	name_desc: text(700),
+	sales: flag.optional(),
+	service: flag.optional(),
+	purchasing: flag.optional(),
+	activated: flag.optional(),
+	eshop_sync: flag.optional(),
+	weight: decimal,
+	height: decimal,
+	width: decimal,
+	depth: decimal,
+	min_stock: decimal,
+	/** Count code of the price list the price row goes to (e.g. MPC). */
+	pricelist: text(30),
+	price: decimal,
+	price_with_tax: decimal,
+	/** Tax register value (e.g. EX4, 220); or tax_factor (0.22). */
+	tax: text(20),
+	tax_factor: decimal,
+	categories,
+	extra_column: extraColumns,
+};
+
+const baseObject = z.object(productShape).strict();
+type BaseFields = z.output<typeof baseObject>;
+
+function checkPrice(value: Partial<BaseFields>, ctx: z.RefinementCtx): void {
+	const priced = value.price !== undefined || value.price_with_tax !== undefined;
+	const taxed = value.tax !== undefined || value.tax_factor !== undefined;
+	if ((priced || taxed) && !value.pricelist) {
+		ctx.addIssue({
+			code: z.ZodIssueCode.custom,
+			path: ['pricelist'],
+			message: "Is required when a price or tax is given (the price list's count code, e.g. MPC)",
+		});
+	}
+	if (value.pricelist && !priced) {
+		ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['price'], message: 'Is required when a price list is given (or price_with_tax)' });
+	}
+}
+
+const withUnitDefault = <T extends { unit?: string }>(v: T) => ({ ...v, unit: v.unit ?? DEFAULT_UNIT });
+
+/** A product to create: code and name required, unit defaults to "kos". */
+export const productFieldsSchema = baseObject.superRefine(checkPrice).transform(withUnitDefault);
+
+/** A change to an existing product: every field optional, absent fields keep their value. */
+export const productPatchSchema = z
+	.object({ ...productShape, code: productShape.code.optional(), name: productShape.name.optional() })
+	.strict()
+	.superRefine(checkPrice);
+
+/** A product as the CRM (or shop) gives it: its CRM id plus Metakocka's product fields. */
+export const crmProductSchema = z
+	.object({ crmId, ...productShape })
+	.strict()
+	.superRefine(checkPrice)
+	.transform(withUnitDefault);
+
+export type ProductFields = z.output<typeof productFieldsSchema>;
+export type ProductPatch = z.output<typeof productPatchSchema>;
+
+export function parseProduct(raw: unknown, itemIndex: number): ProductFields {
+	return compact(parseItem(productFieldsSchema, raw, itemIndex));
+}
+
+export function parseProductPatch(raw: unknown, itemIndex: number): ProductPatch {
+	return compact(parseItem(productPatchSchema, raw, itemIndex));
+}
+
+export function parseCrmProduct(raw: unknown, itemIndex: number): ProductToSync {
+	const { crmId: id, ...product } = parseItem(crmProductSchema, raw, itemIndex);
+	return { itemIndex, crmId: id, product: compact(product) };
+}
+
+/** Validated fields → Metakocka's flat product body (pricelist row, categories, extra_column). */
+export function toProductInput(fields: ProductPatch): ProductInput {
+	const { pricelist, price, price_with_tax, tax, tax_factor, categories: cats, extra_column, ...head } = fields;
+	const body: ProductInput = { ...head };
+	if (pricelist) {
+		body.pricelist = [{ count_code: pricelist, price_def: [compact({ price, price_with_tax, tax, tax_factor }) as Record<string, string | number>] }];
+	}
+	if (cats) body.categories = cats.map((category) => ({ category }));
+	if (extra_column) body.extra_column = extra_column;
+	return compact(body);
+}
+
+// ---------------------------------------------------------------- sync
+
+export interface ProductToSync {
+	itemIndex: number;
+	crmId: string;
+	product: ProductFields;
+}
+
+export interface ProductSyncOutcome {
+	itemIndex: number;
+	crmId: string;
+	status?: SyncStatus;
+	mkId?: string;
+	countCode?: string | null;
+	/** The write's answer was lost and the product was found by lookup instead of being added twice. */
+	reconciled?: boolean;
+	/** No mapping existed; the Metakocka product with the same count code or code was adopted. */
+	matchedExisting?: boolean;
+	error?: unknown;
+}
+
+export type ProductMatchExisting = 'code' | 'none';
+
+export interface ProductSyncOptions {
+	/** 'code' (default): before adding, adopt a product with the same count_code, else the same code. */
+	matchExisting?: ProductMatchExisting;
+	concurrency?: number;
+}
+
+interface Deps {
+	client: MetakockaClient;
+	store: MappingStore;
+}
+
+const norm = (s: unknown): string => (s === undefined || s === null ? '' : String(s)).trim().toLowerCase();
+
+function ambiguous(field: string, value: string, hits: Product[]): MetakockaError {
+	return new MetakockaError({
+		code: 'AMBIGUOUS_MATCH',
+		method: 'product_list',
+		description: `${hits.length} products in Metakocka have ${field} "${value}" (mk_id ${hits.map((p) => p.mk_id).join(', ')}); link one by hand or set "Match Existing Products" to None`,
+		retryable: false,
+	});
+}
+
+/** The product this CRM product already is in Metakocka, if any: by count_code (unique), then by code. */
+async function findExisting(client: MetakockaClient, product: ProductFields): Promise<Product | undefined> {
+	if (product.count_code) {
+		const rows = (await client.listProducts({ count_code: product.count_code })).filter((p) => p.count_code === product.count_code);
+		if (rows.length > 1) throw ambiguous('count_code', product.count_code, rows);
+		if (rows[0]) return rows[0];
+	}
+	const code = norm(product.code);
+	const rows = (await client.listProducts({ code: product.code })).filter((p) => norm(p.code) === code);
+	if (rows.length > 1) throw ambiguous('code', product.code, rows);
+	return rows[0];
+}
+
+/** Fields the CRM cleared since the last sync: an empty value would leave them, so they are removed explicitly. */
+function removals(previous: unknown, product: ProductFields): Record<string, string> {
+	const before = (previous && typeof previous === 'object' ? previous : {}) as Record<string, unknown>;
+	const out: Record<string, string> = {};
+	for (const key of ['barcode', 'name_desc'] as const) if (before[key] !== undefined && product[key] === undefined) out[key] = REMOVE;
+	return out;
+}
+
+const isMissingProduct = (error: unknown): boolean =>
+	error instanceof MetakockaError && error.code === '6' && /cannot find product/i.test(error.description);
+
+/**
+ * CRM product → Metakocka product. Unchanged products (same hash as the last write) cost no call;
+ * each create/update runs under a Postgres advisory lock on (company, CRM id), the mapping is
+ * re-read under the lock and recorded right after the write, so a product is never added twice.
+ */
+export async function syncProducts(
+	{ client, store }: Deps,
+	products: ProductToSync[],
+	options: ProductSyncOptions = {},
+): Promise<ProductSyncOutcome[]> {
+	const companyId = client.companyId;
+	const matchExisting = options.matchExisting ?? 'code';
+	const known = await store.products.getByCrmIds(companyId, [...new Set(products.map((p) => p.crmId))]);
+
+	const outcomes: ProductSyncOutcome[] = products.map((p) => ({ itemIndex: p.itemIndex, crmId: p.crmId }));
+	const pending: number[] = [];
+	products.forEach((item, index) => {
+		const mapping = known.get(item.crmId);
+		if (mapping && mapping.contentHash === contentHash(compact(item.product))) {
+			Object.assign(outcomes[index], unchanged(mapping));
+		} else pending.push(index);
+	});
+
+	// Items with the same CRM id run one after another, in input order.
+	const groups = new Map<string, number[]>();
+	for (const index of pending) groups.set(products[index].crmId, [...(groups.get(products[index].crmId) ?? []), index]);
+
+	await mapBounded([...groups.values()], options.concurrency ?? 4, async (indexes) => {
+		for (const index of indexes) {
+			try {
+				Object.assign(outcomes[index], await syncOne({ client, store }, products[index], matchExisting));
+			} catch (error) {
+				outcomes[index].error = error;
+			}
+		}
+	});
+	return outcomes;
+}
+
+function unchanged(mapping: Mapping): Partial<ProductSyncOutcome> {
+	return { status: 'unchanged', mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false };
+}
+
+async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisting: ProductMatchExisting): Promise<Partial<ProductSyncOutcome>> {
+	const companyId = client.companyId;
+	const product = compact(item.product);
+	const hash = contentHash(product);
+	return await store.withLocks(companyId, 'product', [item.crmId], async () => {
+		// Read again under the lock: another worker may have synced this product meanwhile.
+		const mapping = (await store.products.getByCrmIds(companyId, [item.crmId])).get(item.crmId);
+		if (mapping && mapping.contentHash === hash) return unchanged(mapping);
+
+		const record = (mkId: string, countCode: string | null) =>
+			store.products.upsertMany(companyId, [{ crmId: item.crmId, mkId, countCode, contentHash: hash, mkSnapshot: product }]);
+
+		let target: { mkId: string; countCode: string | null; snapshot?: unknown } | undefined = mapping
+			? { mkId: mapping.mkId, countCode: mapping.countCode, snapshot: mapping.mkSnapshot }
+			: undefined;
+		let matchedExisting = false;
+		if (!target && matchExisting === 'code') {
+			const existing = await findExisting(client, product);
+			if (existing) {
+				const owner = (await store.products.getByMkIds(companyId, [existing.mk_id])).get(existing.mk_id);
+				if (owner && owner.crmId !== item.crmId) {
+					throw new StoreError(
+						'CONFLICT',
+						`Metakocka product ${existing.mk_id} (code "${existing.code ?? ''}") is already mapped to CRM id "${owner.crmId}"; two CRM products cannot share one Metakocka product`,
+					);
+				}
+				target = { mkId: existing.mk_id, countCode: existing.count_code ?? null };
+				matchedExisting = true;
+			}
+		}
+
+		if (target) {
+			// Identify by mk_id only: count_code in the body could point at another product.
+			const body = { ...toProductInput(product), ...removals(target.snapshot, product), mk_id: target.mkId };
+			delete body.count_code;
+			// Deleted in Metakocka since it was mapped: a definite "not found", so adding it again is safe.
+			const updated = await client.updateProduct(body).catch((error: unknown) => {
+				if (mapping && isMissingProduct(error)) return null;
+				return Promise.reject(error);
+			});
+			if (updated) {
+				const countCode = updated.count_code || target.countCode || null;
+				await record(target.mkId, countCode);
+				return { status: 'updated' as const, mkId: target.mkId, countCode, reconciled: false, matchedExisting };
+			}
+		}
+
+		const { result, reconciled } = await client.addProduct(toProductInput(product));
+		const countCode = result.count_code || null;
+		await record(result.mk_id, countCode);
+		return { status: 'created' as const, mkId: result.mk_id, countCode, reconciled, matchedExisting: false };
+	});
+}
+
+// ---------------------------------------------------------------- import
+
+export interface ProductImportOptions {
+	filter?: ProductFilter;
+	/** Stop after this many products; absent = the whole (filtered) catalogue. */
+	limit?: number;
+}
+
+export type ImportedProduct = Product & { crmId: string | null };
+
+/**
+ * Reads Metakocka's catalogue in windows of 1000 (product_list has no total and no change filter,
+ * so every import is a full scan of the filtered catalogue) and marks each product with the CRM id
+ * it is mapped to, if any. Mappings are only read: a product's CRM id is unknown until it is synced.
+ */
+export async function importProducts(
+	client: MetakockaClient,
+	store: MappingStore,
+	options: ProductImportOptions = {},
+): Promise<{ products: ImportedProduct[]; count: number; mapped: number }> {
+	const companyId = client.companyId;
+	const limit = options.limit !== undefined ? Math.max(1, Math.floor(options.limit)) : undefined;
+	const products: ImportedProduct[] = [];
+	let batch: Product[] = [];
+	let mapped = 0;
+	const flush = async () => {
+		if (!batch.length) return;
+		const mappings = await store.products.getByMkIds(companyId, batch.map((p) => p.mk_id));
+		for (const p of batch) {
+			const crm = mappings.get(p.mk_id)?.crmId ?? null;
+			if (crm) mapped++;
+			products.push({ ...p, crmId: crm });
+		}
+		batch = [];
+	};
+	for await (const p of client.iterateProducts(options.filter ?? {}, limit ? Math.min(limit, 1000) : undefined)) {
+		batch.push(p);
+		if (batch.length >= 1000) await flush();
+		if (limit && products.length + batch.length >= limit) break;
+	}
+	await flush();
+	await store.syncState.set(companyId, PRODUCT_IMPORT_STATE, { at: new Date().toISOString(), count: products.length, complete: !limit || products.length < limit });
+	return { products, count: products.length, mapped };
+}
