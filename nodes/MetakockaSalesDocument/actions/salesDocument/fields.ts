@@ -1,0 +1,355 @@
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { DOC_TYPE_INFO, DOC_TYPES, type DocType } from '../../../../src/client';
+import { InputError } from '../../../../src/input';
+import { partnerLocator } from '../../../shared/locators';
+
+type Show = IDisplayOptions['show'];
+
+const DOC_TYPE_LABELS: Record<DocType, string> = {
+	sales_offer: 'Sales Offer',
+	sales_order: 'Sales Order',
+	sales_bill_domestic: 'Sales Bill (Domestic Invoice)',
+	sales_bill_foreign: 'Sales Bill (Foreign Invoice)',
+	sales_bill_retail: 'Sales Bill (Retail)',
+	sales_bill_prepaid: 'Sales Bill (Prepayment)',
+	sales_bill_credit_note: 'Sales Credit Note',
+	purchase_order: 'Purchase Order',
+	purchase_bill_domestic: 'Purchase Bill (Domestic)',
+	purchase_bill_foreign: 'Purchase Bill (Foreign)',
+	purchase_bill_prepaid: 'Purchase Bill (Prepayment)',
+	purchase_bill_credit_note: 'Purchase Credit Note',
+	warehouse_delivery_note: 'Warehouse Delivery Note (Nalog Za Odpremo)',
+	warehouse_packing_list: 'Warehouse Packing List (Dobavnica)',
+	warehouse_receiving_note: 'Warehouse Receiving Note (Nalog Za Prevzem)',
+	warehouse_acceptance_note: 'Warehouse Acceptance Note (Prevzemnica)',
+};
+
+export const docTypeOptions: INodePropertyOptions[] = DOC_TYPES.map((value) => ({ name: DOC_TYPE_LABELS[value], value })).sort((a, b) =>
+	a.name.localeCompare(b.name),
+);
+
+/** Types whose update_document changes the status only (issued bills). */
+export const STATUS_ONLY_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].update === 'status');
+export const FULL_UPDATE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].update === 'full');
+export const DELETABLE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].delete);
+export const STATUS_CHANGE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].changeDocumentStatus);
+
+/** The item's docType, or an InputError naming the parameter when the operation does not support it. */
+export function docTypeFor(ctx: IExecuteFunctions, itemIndex: number, allowed?: readonly DocType[], what?: string): DocType {
+	const docType = ctx.getNodeParameter('docType', itemIndex) as DocType;
+	if (!(DOC_TYPES as readonly string[]).includes(docType)) {
+		throw new InputError(itemIndex, 'docType', `must be one of ${DOC_TYPES.join(', ')} (got ${JSON.stringify(docType)})`);
+	}
+	if (allowed && !allowed.includes(docType)) {
+		throw new InputError(itemIndex, 'docType', `is ${docType}, but ${what ?? 'this operation'} works for ${allowed.join(', ')} only`);
+	}
+	return docType;
+}
+
+/** A json parameter as n8n hands it over: an object/array from an expression, or text to parse. */
+export function jsonParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, field: string): unknown {
+	return parseJson(ctx.getNodeParameter(name, itemIndex, undefined) as unknown, itemIndex, field);
+}
+
+export function parseJson(value: unknown, itemIndex: number, field: string): unknown {
+	if (typeof value !== 'string') return value;
+	if (value.trim() === '') return undefined;
+	let parsed: unknown;
+	let valid = true;
+	try {
+		parsed = JSON.parse(value) as unknown;
+	} catch {
+		valid = false;
+	}
+	if (!valid) throw new InputError(itemIndex, field, `must be valid JSON (got ${JSON.stringify(value.slice(0, 40))})`);
+	return parsed;
+}
+
+// ---------------------------------------------------------------- partner
+
+export function partnerParameters(show: Show, sync: boolean): INodeProperties[] {
+	const options: INodePropertyOptions[] = [
+		...(sync
+			? [{ name: 'CRM Contact (Through Mappings)', value: 'crmContact', description: 'The Metakocka partner synced from this CRM contact by Metakocka Contact → Sync' }]
+			: []),
+		{ name: 'Metakocka Partner', value: 'mkId', description: 'An existing partner, picked or given by ID' },
+		{ name: 'Partner Fields', value: 'fields', description: 'Name and address; Metakocka adds a new partner for them' },
+		{ name: 'Partner JSON', value: 'json', description: 'A partner object from the item, with Metakocka field names' },
+	];
+	const partnerShow = (source: string) => ({ show: { ...show, partnerSource: [source] } });
+	const text = (displayName: string, name: string, description?: string): INodeProperties => ({
+		displayName,
+		name,
+		type: 'string',
+		default: '',
+		...(description ? { description } : {}),
+	});
+	return [
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default depends on the operation
+		{
+			displayName: 'Partner',
+			name: 'partnerSource',
+			type: 'options',
+			options,
+			default: sync ? 'crmContact' : 'mkId',
+			displayOptions: { show },
+			description: 'Who the document is for',
+		},
+		...(sync
+			? [
+					{
+						displayName: 'CRM Contact ID',
+						name: 'partnerCrmId',
+						type: 'string',
+						required: true,
+						default: '={{ $json.contactId }}',
+						displayOptions: partnerShow('crmContact'),
+						description: 'The CRM contact ID; its Metakocka partner comes from the contact mappings',
+					} as INodeProperties,
+				]
+			: []),
+		{ ...partnerLocator({ ...show, partnerSource: ['mkId'] }), name: 'partnerMkId', displayName: 'Metakocka Partner' },
+		{
+			displayName: 'Partner Fields',
+			name: 'partnerFields',
+			type: 'collection',
+			placeholder: 'Add Partner Field',
+			default: {},
+			displayOptions: partnerShow('fields'),
+			description: 'Name (required) and address of the partner',
+			options: [
+				{
+					displayName: 'Business Entity',
+					name: 'business_entity',
+					type: 'boolean',
+					default: true,
+					description: 'Whether the partner is a company rather than a person',
+				},
+				text('City', 'place'),
+				text('Country', 'country', 'Country name in English or Slovenian, or ISO-2 code'),
+				text('Email', 'email'),
+				text('Name', 'customer', 'Partner name (Metakocka "customer", up to 100 characters)'),
+				text('Phone', 'phone'),
+				text('Post Number', 'post_number'),
+				text('Street', 'street'),
+				text('Tax Number', 'tax_id_number', 'Tax or VAT number, e.g. SI12345678'),
+				{ displayName: 'Taxpayer', name: 'taxpayer', type: 'boolean', default: true, description: 'Whether the partner is liable for VAT' },
+			],
+		},
+		{
+			displayName: 'Partner JSON',
+			name: 'partnerJson',
+			type: 'json',
+			default: '={{ $json.partner }}',
+			displayOptions: partnerShow('json'),
+			description: 'E.g. {"customer": "ACME d.o.o.", "street": "Slovenska 1", "post_number": "1000", "place": "Ljubljana", "country": "SI"} or {"mk_id": "1600000123"}.',
+		},
+	];
+}
+
+function readPartner(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	const source = ctx.getNodeParameter('partnerSource', itemIndex) as string;
+	switch (source) {
+		case 'crmContact':
+			return { partnerCrmId: ctx.getNodeParameter('partnerCrmId', itemIndex, '') as string };
+		case 'mkId':
+			return { partner: { mk_id: String(ctx.getNodeParameter('partnerMkId', itemIndex, '', { extractValue: true }) ?? '') } };
+		case 'fields': {
+			const { email, phone, ...head } = ctx.getNodeParameter('partnerFields', itemIndex, {}) as IDataObject;
+			const contact: IDataObject = {};
+			if (email) contact.email = email;
+			if (phone) contact.phone = phone;
+			return { partner: { ...head, ...(Object.keys(contact).length ? { partner_contact: contact } : {}) } };
+		}
+		default:
+			return { partner: jsonParameter(ctx, 'partnerJson', itemIndex, 'partner') as IDataObject };
+	}
+}
+
+// ---------------------------------------------------------------- lines
+
+export function lineParameters(show: Show, defaultSource: 'fields' | 'json'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Lines',
+			name: 'linesSource',
+			type: 'options',
+			options: [
+				{ name: 'Define Below', value: 'fields' },
+				{ name: 'From JSON', value: 'json', description: 'A list of lines from the item' },
+			],
+			default: defaultSource,
+			displayOptions: { show },
+		},
+		{
+			displayName: 'Lines',
+			name: 'lines',
+			type: 'fixedCollection',
+			placeholder: 'Add Line',
+			typeOptions: { multipleValues: true },
+			default: {},
+			displayOptions: { show: { ...show, linesSource: ['fields'] } },
+			options: [
+				{
+					displayName: 'Line',
+					name: 'line',
+					values: [
+						{
+							displayName: 'Amount',
+							name: 'amount',
+							type: 'number',
+							default: 1
+						},
+						{
+							displayName: 'Discount (%)',
+							name: 'discount',
+							type: 'string',
+							default: '',
+							placeholder: '10 or 10;5',
+							description: 'Percent;	chained discounts separated by \';\'',
+						},
+						{
+							displayName: 'Name',
+							name: 'name',
+							type: 'string',
+							default: '',
+							description: 'Overrides the product name on this line',
+						},
+						{
+							displayName: 'Price',
+							name: 'price',
+							type: 'number',
+							default: 0
+						},
+						{
+							displayName: 'Price Includes Tax',
+							name: 'priceIncludesTax',
+							type: 'boolean',
+							default: false,
+							description: 'Whether the price is gross (Metakocka price_with_tax) rather than net',
+						},
+						{
+							displayName: 'Product Code',
+							name: 'code',
+							type: 'string',
+							default: '',
+							description: 'The product\'s code in Metakocka (must exist unless Unit is set)',
+						},
+						{
+							displayName: 'Tax Code',
+							name: 'tax',
+							type: 'string',
+							default: '',
+							placeholder: 'EX4',
+							description: 'Metakocka tax code;	leave empty to give a tax factor instead',
+						},
+						{
+							displayName: 'Tax Factor',
+							name: 'tax_factor',
+							type: 'string',
+							default: '',
+							placeholder: '0.22',
+							description: 'Tax rate as a factor, used when no tax code is given',
+						},
+						{
+							displayName: 'Unit',
+							name: 'unit',
+							type: 'string',
+							default: '',
+							description: 'Only for a product not yet in Metakocka:	it is created with this unit (kos, kg…)',
+						},
+					],
+				},
+			],
+		},
+		{
+			displayName: 'Lines JSON',
+			name: 'linesJson',
+			type: 'json',
+			default: '={{ $json.lines }}',
+			displayOptions: { show: { ...show, linesSource: ['json'] } },
+			description:
+				'List of lines: each with code, count_code or productCrmId; amount; price or price_with_tax; tax or tax_factor; optional discount, name, unit. Decimal commas ("1,5") are accepted.',
+		},
+	];
+}
+
+function readLines(ctx: IExecuteFunctions, itemIndex: number): unknown {
+	const source = ctx.getNodeParameter('linesSource', itemIndex) as string;
+	if (source === 'json') return jsonParameter(ctx, 'linesJson', itemIndex, 'lines');
+	const rows = ctx.getNodeParameter('lines.line', itemIndex, []) as IDataObject[];
+	if (!rows.length) return undefined;
+	return rows.map(({ priceIncludesTax, price, ...rest }) => {
+		const line: IDataObject = {};
+		for (const [k, v] of Object.entries(rest)) if (v !== '' && v !== undefined && v !== null) line[k] = v;
+		line[priceIncludesTax ? 'price_with_tax' : 'price'] = price;
+		return line;
+	});
+}
+
+// ---------------------------------------------------------------- head
+
+const HEAD_TEXT: Array<[string, string, string]> = [
+	['Buyer Order', 'buyer_order', 'The customer\'s order number; also finds a sales order after a lost answer'],
+	['Count Code', 'count_code', 'Document number; empty = Metakocka numbers it. Also finds the document after a lost answer.'],
+	['Currency', 'currency_code', 'e.g. EUR'],
+	['Delivery Type', 'delivery_type', ''],
+	['Method of Payment', 'method_of_payment', ''],
+	['Notes', 'notes', ''],
+	['Notes Header', 'notes_header', 'Text above the lines'],
+	['Status', 'status_code', 'Status key from the company\'s register, e.g. draft'],
+	['Title', 'title', ''],
+	['Warehouse Mark', 'warehouse', 'Warehouse mark, e.g. GL'],
+];
+
+export function headParameters(show: Show, docDateDefault: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Document Date',
+			name: 'docDate',
+			type: 'string',
+			required: true,
+			default: docDateDefault,
+			displayOptions: { show },
+			description: 'YYYY-MM-DD, dd.mm.yyyy or an ISO timestamp',
+		},
+		{
+			displayName: 'Additional Fields',
+			name: 'additionalFields',
+			type: 'collection',
+			placeholder: 'Add Field',
+			default: {},
+			displayOptions: { show },
+			options: (
+				[
+					...HEAD_TEXT.map(
+						([displayName, name, description]): INodeProperties => ({
+							displayName,
+							name,
+							type: 'string',
+							default: '',
+							...(description ? { description } : {}),
+						}),
+					),
+				{ displayName: 'Discount (%)', name: 'discount_percent', type: 'number', default: 0, description: 'Discount on the whole document, in percent' },
+					{ displayName: 'Payment Due (Days)', name: 'duo_payment_days', type: 'number', default: 30 },
+				] as INodeProperties[]
+			).sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		},
+	];
+}
+
+/** The raw document of one item, in the shape src/sync/documents validates. */
+export function readDocumentInput(ctx: IExecuteFunctions, itemIndex: number, docType: DocType): IDataObject {
+	const raw: IDataObject = {
+		doc_type: docType,
+		doc_date: ctx.getNodeParameter('docDate', itemIndex, '') as string,
+		...readPartner(ctx, itemIndex),
+	};
+	const lines = readLines(ctx, itemIndex);
+	if (lines !== undefined) raw.lines = lines as IDataObject[];
+	const additional = ctx.getNodeParameter('additionalFields', itemIndex, {}) as IDataObject;
+	for (const [k, v] of Object.entries(additional)) if (v !== '' && v !== undefined && v !== null) raw[k] = v;
+	return raw;
+}

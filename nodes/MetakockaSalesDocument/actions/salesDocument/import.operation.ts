@@ -1,0 +1,75 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { errorJson, getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { importDocuments } from '../../../../src/sync/documents';
+import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+import { docTypeFor } from './fields';
+import { readFlags } from './get.operation';
+
+const show = { resource: ['salesDocument'], operation: ['import'] };
+
+export const description: INodeProperties[] = [
+	postgresNotice(show),
+	{
+		displayName: 'Since',
+		name: 'since',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{ name: 'Last Import', value: 'cursor', description: 'Continue from where the previous import stopped (everything on the first run)' },
+			{ name: 'A Date', value: 'date', description: 'Everything changed since this date; leaves the Last Import position as it is' },
+		],
+		default: 'cursor',
+	},
+	{
+		displayName: 'Date',
+		name: 'sinceDate',
+		type: 'dateTime',
+		default: '',
+		required: true,
+		displayOptions: { show: { ...show, since: ['date'] } },
+	},
+	...returnAllOrLimit(show),
+	{
+		displayName: 'With a limit, the next run from Last Import continues with the documents this one left out.',
+		name: 'importLimitNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, returnAll: [false] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'readOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: readFlags,
+	},
+	mappingStoreOptions(show),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const client = await getClient(this);
+	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
+	try {
+		const docType = docTypeFor(this, 0);
+		const since = this.getNodeParameter('since', 0) === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
+		if (since && Number.isNaN(since.getTime())) throw new Error('The import date is not a valid date');
+		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
+		const { documents } = await importDocuments(client, store, {
+			docType,
+			since,
+			// A fixed date is a one-off look back: only the incremental mode keeps a cursor.
+			useCursor: !since,
+			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
+			flags: this.getNodeParameter('readOptions', 0, {}) as Record<string, boolean>,
+		});
+		return documents.map((d) => ({ json: { ...d }, pairedItem: { item: 0 } }));
+	} catch (error) {
+		if (this.continueOnFail()) return [{ json: errorJson(error), pairedItem: { item: 0 } }];
+		throw toNodeError(this, error, 0);
+	} finally {
+		await store.close();
+	}
+}

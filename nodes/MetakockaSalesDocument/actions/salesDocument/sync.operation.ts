@@ -1,0 +1,109 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { InputError, parseItem } from '../../../../src/input';
+import { batchOutput, getClient, openStore, toNodeError } from '../../../../src/n8n';
+import {
+	documentToSyncSchema,
+	resolveDocuments,
+	syncDocuments,
+	type DocumentFields,
+	type DocumentMatchExisting,
+	type ResolvedDocument,
+} from '../../../../src/sync/documents';
+import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
+import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
+
+const show = { resource: ['salesDocument'], operation: ['sync'] };
+
+export const description: INodeProperties[] = [
+	postgresNotice(show),
+	{
+		displayName: 'CRM ID',
+		name: 'crmId',
+		type: 'string',
+		required: true,
+		default: '={{ $json.id }}',
+		displayOptions: { show },
+		description: 'The document\'s ID in your CRM; the mapping to the Metakocka document is kept under it',
+	},
+	...partnerParameters(show, true),
+	...headParameters(show, '={{ $json.date ?? $json.doc_date }}'),
+	...lineParameters(show, 'json'),
+	{
+		displayName: 'Set Count Code or Buyer Order: if Metakocka\'s answer to a new document is lost, it is found by them instead of being created twice.',
+		name: 'syncKeyNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show },
+	},
+	{
+		displayName: 'Options',
+		name: 'syncOptions',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Match Existing Documents',
+				name: 'matchExisting',
+				type: 'options',
+				options: [
+					{ name: 'By Count Code or Buyer Order', value: 'naturalKey' },
+					{ name: 'None (Always Create)', value: 'none' },
+				],
+				default: 'naturalKey',
+				description: 'For a document without a mapping: adopt the Metakocka document that already has its count code (or buyer order, for sales orders) instead of creating a duplicate',
+			},
+			{
+				displayName: 'Parallel Writes',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 8 },
+				default: 4,
+				description: 'How many documents are written to Metakocka at once',
+			},
+		],
+	},
+	mappingStoreOptions(show),
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	const parsed: Array<{ itemIndex: number; doc: DocumentFields }> = [];
+	const invalid: Array<{ itemIndex: number; error: unknown }> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i)) };
+			parsed.push({ itemIndex: i, doc: parseItem(documentToSyncSchema, raw, i) });
+		} catch (error) {
+			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
+			invalid.push({ itemIndex: i, error });
+		}
+	}
+	// Without "Continue On Fail", one bad item stops the run before anything is written.
+	if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid);
+
+	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: DocumentMatchExisting; concurrency?: number };
+	const client = await getClient(this);
+	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
+	try {
+		const docs: ResolvedDocument[] = [];
+		for (const r of await resolveDocuments(store, client.companyId, parsed)) {
+			if ('error' in r) invalid.push(r);
+			else docs.push(r);
+		}
+		// Unmapped contacts or products are input errors too: nothing is written when one is found.
+		if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid.sort((a, b) => a.itemIndex - b.itemIndex));
+		const outcomes = await syncDocuments({ client, store }, docs, options);
+		const all = [
+			...invalid,
+			...outcomes.map(({ itemIndex, error, ...json }) =>
+				error === undefined ? { itemIndex, json: { ...json, mkId: json.mkId ?? null } } : { itemIndex, error },
+			),
+		].sort((a, b) => a.itemIndex - b.itemIndex);
+		return batchOutput(this, all);
+	} finally {
+		await store.close();
+	}
+}

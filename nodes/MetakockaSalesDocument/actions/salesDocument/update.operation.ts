@@ -1,0 +1,102 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { DOC_TYPE_INFO } from '../../../../src/client';
+import { InputError } from '../../../../src/input';
+import { getClient, runPerItem, toNodeError } from '../../../../src/n8n';
+import { parseDocumentUpdate } from '../../../../src/sync/documents';
+import { documentLocator } from '../../../shared/locators';
+import { docTypeFor, FULL_UPDATE_TYPES, parseJson, STATUS_ONLY_TYPES } from './fields';
+
+const show = { resource: ['salesDocument'], operation: ['update'] };
+
+const text = (displayName: string, name: string, description = ''): INodeProperties => ({
+	displayName,
+	name,
+	type: 'string',
+	default: '',
+	...(description ? { description } : {}),
+});
+
+export const description: INodeProperties[] = [
+	documentLocator(show),
+	{
+		displayName: 'An issued bill can only change its status: Metakocka does not let the API rewrite it.',
+		name: 'billNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, docType: STATUS_ONLY_TYPES } },
+	},
+	{
+		displayName: 'Status',
+		name: 'statusCode',
+		type: 'string',
+		default: '',
+		displayOptions: { show: { ...show, docType: STATUS_ONLY_TYPES } },
+		description: 'Status key from the company\'s register, e.g. open; empty clears the status',
+	},
+	{
+		displayName: 'Update Fields',
+		name: 'updateFields',
+		type: 'collection',
+		placeholder: 'Add Field',
+		default: {},
+		displayOptions: { show: { ...show, docType: FULL_UPDATE_TYPES } },
+		description: 'Only the given fields change. Tracking and parcel fields apply to sales orders.',
+		options: [
+			text('Delivery Type', 'delivery_type'),
+			{ displayName: 'Discount Value', name: 'discount_value', type: 'number', default: 0, description: 'Absolute discount on the whole document' },
+			{
+				displayName: 'Lines To Add (JSON)',
+				name: 'product_add',
+				type: 'json',
+				default: '[]',
+				description: 'Lines to add: each with code or count_code, amount, price or price_with_tax, tax or tax_factor',
+			},
+			text('Notes', 'notes'),
+			text('Notes Header', 'notes_header'),
+			text('Parcel Shop ID', 'parcel_shop_id'),
+			text('Shipped Date', 'shipped_date', 'YYYY-MM-DD or dd.mm.yyyy; give it with status shipped'),
+			text('Status', 'status_code', 'Status key from the company\'s register, e.g. shipped'),
+			text('Title', 'title', 'Warehouse documents'),
+			text('Tracking Code', 'tracking_code', 'Metakocka accepts it once the order has an invoice'),
+			text('Tracking Intermediate Code', 'tracking_intermediate_code'),
+			text('Warehouse Mark', 'warehouse'),
+		],
+	},
+];
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const items = this.getInputData();
+	// Validate every item before the first write.
+	const updates: Array<{ docType: ReturnType<typeof docTypeFor>; mkId: string; fields: Record<string, unknown> } | InputError> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const docType = docTypeFor(this, i);
+			const mkId = String(this.getNodeParameter('document', i, '', { extractValue: true })).trim();
+			if (!mkId) throw new InputError(i, 'document', 'is required');
+			let fields: Record<string, unknown>;
+			if (DOC_TYPE_INFO[docType].update === 'status') {
+				fields = { status_code: String(this.getNodeParameter('statusCode', i, '')).trim() };
+			} else {
+				const raw = { ...(this.getNodeParameter('updateFields', i, {}) as IDataObject) };
+				if (typeof raw.product_add === 'string') raw.product_add = parseJson(raw.product_add, i, 'product_add') as IDataObject[];
+				if (Array.isArray(raw.product_add) && raw.product_add.length === 0) delete raw.product_add;
+				fields = parseDocumentUpdate(raw, i);
+			}
+			updates.push({ docType, mkId, fields });
+		} catch (error) {
+			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
+			if (!this.continueOnFail()) throw toNodeError(this, error, i);
+			updates.push(error);
+		}
+	}
+
+	const client = await getClient(this);
+	return await runPerItem(this, async (i) => {
+		const update = updates[i];
+		if (update instanceof InputError) throw update;
+		await client.updateDocument(update.docType, { ...update.fields, mk_id: update.mkId });
+		const doc = await client.getDocument(update.docType, { mk_id: update.mkId });
+		return { ...(doc ?? {}), status: 'updated', docType: update.docType, mkId: update.mkId };
+	});
+}
