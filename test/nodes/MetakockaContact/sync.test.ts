@@ -133,6 +133,23 @@ describe('Metakocka Contact: Sync', () => {
 		expect(out[1].pairedItem).toEqual({ item: 1 });
 	});
 
+	it('puts a Metakocka failure on its own item and in the error log, and a re-run finishes the rest', async () => {
+		env.sandbox.injectFault({ method: 'add_partner', kind: 'opr_error' });
+		const items = contacts(3, 700);
+		const [out] = await sync(items, { continueOnFail: true });
+		const failed = out.filter((o) => o.json.error);
+		expect(failed).toHaveLength(1);
+		expect(failed[0].json).toMatchObject({ method: 'add_partner', code: '1' });
+		expect(out.filter((o) => o.json.status === 'created')).toHaveLength(2);
+		const { rows } = await env.pool.query(
+			`SELECT method, mk_code, item_index FROM ${env.schema}.metakocka_error_log WHERE company_id = $1 AND operation = 'sync'`,
+			[env.companyId],
+		);
+		expect(rows).toEqual([{ method: 'add_partner', mk_code: '1', item_index: failed[0].pairedItem && (failed[0].pairedItem as { item: number }).item }]);
+		const [again] = await sync(items);
+		expect(again.map((o) => o.json.status).sort()).toEqual(['created', 'unchanged', 'unchanged']);
+	});
+
 	it('keeps two companies in one database apart', async () => {
 		const other = await startTestEnv({ companyId: '77' });
 		try {

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { batchOutput, getClient, openStore, toNodeError } from '../../../../src/n8n';
-import { InputError, parseItem } from '../../../../src/input';
+import { runSync } from '../../../../src/n8n';
+import { parseItem } from '../../../../src/input';
 import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
 import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
 import { partnerFieldParameters, readPartnerFields } from './fields';
@@ -54,34 +54,12 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const contacts: ContactToSync[] = [];
-	const invalid: Array<{ itemIndex: number; error: InputError }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const raw = { crmId: this.getNodeParameter('crmId', i), partner: readPartnerFields(this, i) };
-			contacts.push({ itemIndex: i, ...parseItem(contactToSyncSchema, raw, i) });
-		} catch (error) {
-			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
-			invalid.push({ itemIndex: i, error });
-		}
-	}
-	// Without "Continue On Fail", one bad item stops the run before anything is written.
-	if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid);
-
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: MatchExisting; concurrency?: number };
-	const client = await getClient(this);
-	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
-	try {
-		const outcomes = await syncPartners({ client, store }, contacts, options);
-		const all = [
-			...invalid,
-			...outcomes.map(({ itemIndex, error, ...json }) =>
-				error === undefined ? { itemIndex, json: { ...json, mkId: json.mkId ?? null } } : { itemIndex, error },
-			),
-		].sort((a, b) => a.itemIndex - b.itemIndex);
-		return batchOutput(this, all);
-	} finally {
-		await store.close();
-	}
+	return await runSync<ContactToSync>(this, {
+		parse: (i) => ({
+			itemIndex: i,
+			...parseItem(contactToSyncSchema, { crmId: this.getNodeParameter('crmId', i), partner: readPartnerFields(this, i) }, i),
+		}),
+		sync: async (deps, contacts) => await syncPartners(deps, contacts, options),
+	});
 }

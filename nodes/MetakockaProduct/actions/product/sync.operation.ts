@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { batchOutput, getClient, openStore, toNodeError } from '../../../../src/n8n';
-import { InputError } from '../../../../src/input';
+import { runSync } from '../../../../src/n8n';
 import { parseCrmProduct, syncProducts, type ProductMatchExisting, type ProductToSync } from '../../../../src/sync/products';
 import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
 import { productFieldParameters, readProductFields } from './fields';
@@ -53,33 +52,9 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const products: ProductToSync[] = [];
-	const invalid: Array<{ itemIndex: number; error: InputError }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			products.push(parseCrmProduct({ crmId: this.getNodeParameter('crmId', i, ''), ...readProductFields(this, i) }, i));
-		} catch (error) {
-			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
-			invalid.push({ itemIndex: i, error });
-		}
-	}
-	// Without "Continue On Fail", one bad item stops the run before anything is written.
-	if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid);
-
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: ProductMatchExisting; concurrency?: number };
-	const client = await getClient(this);
-	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
-	try {
-		const outcomes = await syncProducts({ client, store }, products, options);
-		const all = [
-			...invalid,
-			...outcomes.map(({ itemIndex, error, ...json }) =>
-				error === undefined ? { itemIndex, json: { ...json, mkId: json.mkId ?? null } } : { itemIndex, error },
-			),
-		].sort((a, b) => a.itemIndex - b.itemIndex);
-		return batchOutput(this, all);
-	} finally {
-		await store.close();
-	}
+	return await runSync<ProductToSync>(this, {
+		parse: (i) => parseCrmProduct({ crmId: this.getNodeParameter('crmId', i, ''), ...readProductFields(this, i) }, i),
+		sync: async (deps, products) => await syncProducts(deps, products, options),
+	});
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InputError, parseItem } from '../../../../src/input';
-import { batchOutput, getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { parseItem } from '../../../../src/input';
+import { runSync } from '../../../../src/n8n';
 import {
 	documentToSyncSchema,
 	resolveDocuments,
@@ -69,41 +69,14 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const parsed: Array<{ itemIndex: number; doc: DocumentFields }> = [];
-	const invalid: Array<{ itemIndex: number; error: unknown }> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i)) };
-			parsed.push({ itemIndex: i, doc: parseItem(documentToSyncSchema, raw, i) });
-		} catch (error) {
-			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
-			invalid.push({ itemIndex: i, error });
-		}
-	}
-	// Without "Continue On Fail", one bad item stops the run before anything is written.
-	if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid);
-
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: DocumentMatchExisting; concurrency?: number };
-	const client = await getClient(this);
-	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
-	try {
-		const docs: ResolvedDocument[] = [];
-		for (const r of await resolveDocuments(store, client.companyId, parsed)) {
-			if ('error' in r) invalid.push(r);
-			else docs.push(r);
-		}
+	return await runSync<{ itemIndex: number; doc: DocumentFields }, ResolvedDocument>(this, {
+		parse: (i) => {
+			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i)) };
+			return { itemIndex: i, doc: parseItem(documentToSyncSchema, raw, i) };
+		},
 		// Unmapped contacts or products are input errors too: nothing is written when one is found.
-		if (invalid.length && !this.continueOnFail()) return batchOutput(this, invalid.sort((a, b) => a.itemIndex - b.itemIndex));
-		const outcomes = await syncDocuments({ client, store }, docs, options);
-		const all = [
-			...invalid,
-			...outcomes.map(({ itemIndex, error, ...json }) =>
-				error === undefined ? { itemIndex, json: { ...json, mkId: json.mkId ?? null } } : { itemIndex, error },
-			),
-		].sort((a, b) => a.itemIndex - b.itemIndex);
-		return batchOutput(this, all);
-	} finally {
-		await store.close();
-	}
+		prepare: async ({ client, store }, parsed) => await resolveDocuments(store, client.companyId, parsed),
+		sync: async (deps, docs) => await syncDocuments(deps, docs, options),
+	});
 }
