@@ -21,3 +21,4 @@ export {
 export { htmlToText, decodeEntities } from './html';
 export { parseAddressList, parseRawMessage } from './mime';
 export { fitToBudget, fenceUntrusted, estimateTokens, type ContextSection, type FitResult } from './context';
+export * from './verify';

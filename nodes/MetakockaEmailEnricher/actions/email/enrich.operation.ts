@@ -1,0 +1,269 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { SearchDocType } from '../../../../src/client';
+import {
+	EmailInputError,
+	ExtractionPatternError,
+	extractCandidates,
+	normalizeCustomEmail,
+	normalizeEmail,
+	type Candidate,
+	type NormalizedEmail,
+} from '../../../../src/email';
+import { createVerifyCache, verifyCandidates, type VerifiedEntity } from '../../../../src/email/verify';
+import { InputError } from '../../../../src/input';
+import { getClient, openStore, runPerItem, toNodeError, validateAll } from '../../../../src/n8n';
+import type { MappingStore } from '../../../../src/store';
+import { mappingStoreOptions } from '../../../shared/descriptions';
+
+const show = { operation: ['enrich'] };
+const showFields = { ...show, inputMode: ['fields'] };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputMode',
+		type: 'options',
+		displayOptions: { show },
+		options: [
+			{
+				name: 'Email Trigger Item (Auto-Detect)',
+				value: 'auto',
+				description: 'The item as the IMAP, Gmail or Outlook trigger outputs it',
+			},
+			{ name: 'Map Fields', value: 'fields', description: 'Map from, to, subject and text from any item' },
+		],
+		default: 'auto',
+	},
+	{
+		displayName: 'From',
+		name: 'from',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'Janez Novak <janez@podjetje.si>',
+		displayOptions: { show: showFields },
+		description: 'Sender address of the email',
+	},
+	{
+		displayName: 'To',
+		name: 'to',
+		type: 'string',
+		default: '',
+		displayOptions: { show: showFields },
+		description: 'Recipient addresses, comma-separated',
+	},
+	{
+		displayName: 'Subject',
+		name: 'subject',
+		type: 'string',
+		default: '',
+		displayOptions: { show: showFields },
+	},
+	{
+		displayName: 'Text',
+		name: 'text',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		displayOptions: { show: showFields },
+		description: 'Plain-text body of the email',
+	},
+	{
+		displayName: 'Message ID',
+		name: 'messageId',
+		type: 'string',
+		default: '',
+		displayOptions: { show: showFields },
+		description: 'Message-ID of the email; links are stored under it. Empty: a hash of the email.',
+	},
+	{
+		displayName: 'Store Links',
+		name: 'storeLinks',
+		type: 'boolean',
+		default: true,
+		displayOptions: { show },
+		description:
+			'Whether to store the verified partner and document links in Postgres under the message ID (select a Postgres credential above); a re-run adds nothing twice',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		displayOptions: { show },
+		options: [
+			{
+				displayName: 'Document Number Patterns',
+				name: 'documentNumberPatterns',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				placeholder: 'PP-\\d{4}',
+				description: 'Regular expressions for your document numbers, one per line; group 1 is the number if present',
+			},
+			{
+				displayName: 'Document Types to Check',
+				name: 'docTypes',
+				type: 'multiOptions',
+				options: [
+					{ name: 'Purchase Order', value: 'purchase_order' },
+					{ name: 'Sales Bill (Domestic)', value: 'sales_bill_domestic' },
+					{ name: 'Sales Bill (Foreign)', value: 'sales_bill_foreign' },
+					{ name: 'Sales Offer', value: 'sales_offer' },
+					{ name: 'Sales Order', value: 'sales_order' },
+					{ name: 'Warehouse Delivery Note', value: 'warehouse_delivery_note' },
+				],
+				default: ['sales_order', 'sales_offer', 'sales_bill_domestic'],
+				description: 'Document types searched for each document number found in the email',
+			},
+			{
+				displayName: 'Own Domains',
+				name: 'ownDomains',
+				type: 'string',
+				default: '',
+				placeholder: 'firma.si, firma.com',
+				description: 'Your own mail domains, comma-separated: their addresses are never looked up as partners',
+			},
+			{
+				displayName: 'Product Code Patterns',
+				name: 'productCodePatterns',
+				type: 'string',
+				typeOptions: { rows: 3 },
+				default: '',
+				placeholder: '[A-Z]{3}-[A-Z0-9-]{2,12}',
+				description: 'Regular expressions for your product codes, one per line; they replace the default ART-123 pattern',
+			},
+		],
+	},
+	mappingStoreOptions({ ...show, storeLinks: [true] }),
+];
+
+interface EnrichOptions {
+	documentNumberPatterns?: string;
+	productCodePatterns?: string;
+	docTypes?: string[];
+	ownDomains?: string;
+}
+
+function lines(value: unknown): string[] | undefined {
+	const list = String(value ?? '')
+		.split(/\r?\n/)
+		.map((l) => l.trim())
+		.filter(Boolean);
+	return list.length ? list : undefined;
+}
+
+function readEmail(ctx: IExecuteFunctions, i: number): NormalizedEmail {
+	const mode = ctx.getNodeParameter('inputMode', i, 'auto') as string;
+	try {
+		if (mode === 'fields') {
+			const param = (name: string) => String(ctx.getNodeParameter(name, i, '') ?? '');
+			return normalizeCustomEmail({
+				from: param('from'),
+				to: param('to'),
+				subject: param('subject'),
+				text: param('text'),
+				messageId: param('messageId').trim() || undefined,
+			});
+		}
+		return normalizeEmail(ctx.getInputData()[i].json as Record<string, unknown>, 'auto');
+	} catch (error) {
+		if (error instanceof EmailInputError) {
+			// Carries the item and the field so both the error and "Continue On Fail" output name them.
+			throw toNodeError(
+				ctx,
+				new InputError(i, error.field, 'is missing or unusable', `${error.message} Use "Map Fields" as input to point the node at the right fields.`),
+				i,
+			);
+		}
+		throw toNodeError(ctx, error, i);
+	}
+}
+
+function readCandidates(ctx: IExecuteFunctions, i: number, email: NormalizedEmail): Candidate[] {
+	const options = ctx.getNodeParameter('options', i, {}) as EnrichOptions;
+	const ownDomains = String(options.ownDomains ?? '')
+		.split(/[,;\s]+/)
+		.map((d) => d.trim().replace(/^@/, ''))
+		.filter(Boolean);
+	try {
+		return extractCandidates(
+			email,
+			{ documentNumbers: lines(options.documentNumberPatterns), productCodes: lines(options.productCodePatterns) },
+			{ ownDomains },
+		);
+	} catch (error) {
+		if (error instanceof ExtractionPatternError) {
+			const field = (lines(options.productCodePatterns) ?? []).includes(error.pattern) ? 'productCodePatterns' : 'documentNumberPatterns';
+			throw toNodeError(ctx, new InputError(i, field, 'is not a valid regular expression', error.message), i);
+		}
+		throw toNodeError(ctx, error, i);
+	}
+}
+
+function entityJson(e: VerifiedEntity): IDataObject {
+	return { ...e } as unknown as IDataObject;
+}
+
+async function storeLinks(store: MappingStore, companyId: string, messageId: string, partners: VerifiedEntity[], documents: VerifiedEntity[]): Promise<number> {
+	const contacts = await store.emailContacts.addMany(
+		companyId,
+		messageId,
+		partners.map((p) => ({ mkId: p.mk_id, email: p.email ?? null, partnerName: p.label, confidence: p.confidence, evidence: p.evidence })),
+	);
+	const docs = await store.emailDocuments.addMany(
+		companyId,
+		messageId,
+		documents.map((d) => ({
+			mkId: d.mk_id,
+			docType: d.doc_type ?? null,
+			countCode: d.count_code ?? null,
+			confidence: d.confidence,
+			evidence: d.evidence,
+		})),
+	);
+	return contacts.inserted + docs.inserted;
+}
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	const client = await getClient(this);
+	const prepared = validateAll(this, (i) => {
+		const email = readEmail(this, i);
+		return { email, candidates: readCandidates(this, i, email) };
+	});
+	const items = this.getInputData();
+	// One cache per execution: the same sender or document across items costs one Metakocka call.
+	const cache = createVerifyCache();
+	const store = (this.getNodeParameter('storeLinks', 0, true) as boolean)
+		? await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object)
+		: undefined;
+	try {
+		return await runPerItem(this, async (i) => {
+			const { value, error } = prepared[i];
+			if (!value) throw error;
+			const { email, candidates } = value;
+			const options = this.getNodeParameter('options', i, {}) as EnrichOptions;
+			const docTypes = (options.docTypes ?? []) as SearchDocType[];
+			const verified = await verifyCandidates(client, candidates, { docTypes, cache });
+			const linksAdded = store
+				? await storeLinks(store, client.companyId, email.messageId, verified.partners, verified.documents)
+				: 0;
+			const json: IDataObject = {
+				...items[i].json,
+				metakocka: {
+					messageId: email.messageId,
+					partners: verified.partners.map(entityJson),
+					documents: verified.documents.map(entityJson),
+					products: verified.products.map(entityJson),
+					candidatesChecked: verified.candidatesChecked,
+					linksAdded,
+				},
+			};
+			return [{ json, ...(items[i].binary ? { binary: items[i].binary } : {}) }];
+		});
+	} finally {
+		await store?.close();
+	}
+}
