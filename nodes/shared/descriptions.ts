@@ -59,3 +59,13 @@ export const postgresNotice = (show: IDisplayOptions['show']): INodeProperties =
 	displayOptions: { show },
 	default: '',
 });
+
+/** The Sync option shared by every synced resource. */
+export const parallelWritesOption = (what: string): INodeProperties => ({
+	displayName: 'Parallel Writes',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 8 },
+	default: 4,
+	description: `How many ${what} are written to Metakocka at once`,
+});

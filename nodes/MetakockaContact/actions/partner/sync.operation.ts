@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runSync } from '../../../../src/n8n';
 import { parseItem } from '../../../../src/input';
 import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
-import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
+import { mappingStoreOptions, postgresNotice, parallelWritesOption } from '../../../shared/descriptions';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
 const show = { resource: ['partner'], operation: ['sync'] };
@@ -40,14 +40,7 @@ export const description: INodeProperties[] = [
 				default: 'taxNumberOrEmail',
 				description: 'For a contact without a mapping: adopt the Metakocka partner that already has its tax number or email instead of creating a duplicate',
 			},
-			{
-				displayName: 'Parallel Writes',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 8 },
-				default: 4,
-				description: 'How many partners are written to Metakocka at once',
-			},
+			parallelWritesOption('partners'),
 		],
 	},
 	mappingStoreOptions(show),

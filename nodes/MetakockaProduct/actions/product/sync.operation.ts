@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { runSync } from '../../../../src/n8n';
 import { parseCrmProduct, syncProducts, type ProductMatchExisting, type ProductToSync } from '../../../../src/sync/products';
-import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
+import { mappingStoreOptions, postgresNotice, parallelWritesOption } from '../../../shared/descriptions';
 import { productFieldParameters, readProductFields } from './fields';
 
 const show = { resource: ['product'], operation: ['sync'] };
@@ -38,14 +38,7 @@ export const description: INodeProperties[] = [
 				default: 'code',
 				description: 'For a product without a mapping: adopt the Metakocka product that already has its count code or code instead of creating a duplicate',
 			},
-			{
-				displayName: 'Parallel Writes',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 8 },
-				default: 4,
-				description: 'How many products are written to Metakocka at once',
-			},
+			parallelWritesOption('products'),
 		],
 	},
 	mappingStoreOptions(show),

@@ -10,7 +10,7 @@ import {
 	type DocumentMatchExisting,
 	type ResolvedDocument,
 } from '../../../../src/sync/documents';
-import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
+import { mappingStoreOptions, postgresNotice, parallelWritesOption } from '../../../shared/descriptions';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['sync'] };
@@ -55,14 +55,7 @@ export const description: INodeProperties[] = [
 				default: 'naturalKey',
 				description: 'For a document without a mapping: adopt the Metakocka document that already has its count code (or buyer order, for sales orders) instead of creating a duplicate',
 			},
-			{
-				displayName: 'Parallel Writes',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 8 },
-				default: 4,
-				description: 'How many documents are written to Metakocka at once',
-			},
+			parallelWritesOption('documents'),
 		],
 	},
 	mappingStoreOptions(show),
