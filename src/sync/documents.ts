@@ -5,7 +5,7 @@ import { DOC_TYPE_INFO, DOC_TYPES, formatMkDate, MetakockaError, parseMkNumber, 
 import { InputError, parseItem } from '../input';
 import type { Mapping, MappingStore } from '../store';
 import { contentHash } from '../store';
-import { mapBounded } from './concurrency';
+import { syncBatch, unchangedOutcome } from './batch';
 import { crmId, text } from './fields';
 import { compact, partnerInputSchema, type SyncStatus } from './partners';
 
@@ -366,34 +366,17 @@ async function findByNaturalKey(client: MetakockaClient, body: DocumentInput): P
 export async function syncDocuments({ client, store }: Deps, docs: ResolvedDocument[], options: DocumentSyncOptions = {}): Promise<DocumentSyncOutcome[]> {
 	const companyId = client.companyId;
 	const matchExisting = options.matchExisting ?? 'naturalKey';
-	const outcomes: DocumentSyncOutcome[] = docs.map((d) => ({ itemIndex: d.itemIndex, crmId: d.crmId ?? '', docType: d.docType }));
 	const missingId = docs.findIndex((d) => !d.crmId);
 	if (missingId >= 0) throw new InputError(docs[missingId].itemIndex, 'crmId', 'is required for sync');
 
 	const known = await store.salesDocuments.getByCrmIds(companyId, [...new Set(docs.map((d) => d.crmId!))]);
-	const pending: number[] = [];
-	docs.forEach((doc, index) => {
-		const mapping = known.get(doc.crmId!);
-		if (mapping && mapping.docType === doc.docType && mapping.contentHash === contentHash(doc.body)) {
-			Object.assign(outcomes[index], { status: 'unchanged', mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false });
-		} else pending.push(index);
-	});
-
-	// Items with the same CRM id run one after another, in input order.
-	const groups = new Map<string, number[]>();
-	for (const index of pending) groups.set(docs[index].crmId!, [...(groups.get(docs[index].crmId!) ?? []), index]);
 	const cache: ProductCheckCache = new Map();
-
-	await mapBounded([...groups.values()], options.concurrency ?? 4, async (indexes) => {
-		for (const index of indexes) {
-			try {
-				Object.assign(outcomes[index], await syncOne({ client, store }, docs[index], matchExisting, cache));
-			} catch (error) {
-				outcomes[index].error = error;
-			}
-		}
+	return await syncBatch(docs as Array<ResolvedDocument & { crmId: string }>, (d) => ({ itemIndex: d.itemIndex, crmId: d.crmId, docType: d.docType }) as DocumentSyncOutcome, {
+		known,
+		isUnchanged: (doc, mapping) => mapping.docType === doc.docType && mapping.contentHash === contentHash(doc.body),
+		syncOne: (doc) => syncOne({ client, store }, doc, matchExisting, cache),
+		concurrency: options.concurrency,
 	});
-	return outcomes;
 }
 
 async function syncOne(
@@ -416,7 +399,7 @@ async function syncOne(
 			);
 		}
 		if (mapping && mapping.contentHash === hash) {
-			return { status: 'unchanged' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false };
+			return unchangedOutcome(mapping);
 		}
 		const record = async (mkId: string, countCode: string | null, partnerMkId?: string) =>
 			store.salesDocuments.upsertMany(companyId, [

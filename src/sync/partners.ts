@@ -5,7 +5,7 @@ import { MetakockaError } from '../client';
 import type { Mapping, MappingStore } from '../store';
 import { contentHash } from '../store';
 import { parseItem } from '../input';
-import { mapBounded } from './concurrency';
+import { syncBatch, unchangedOutcome } from './batch';
 import { crmId, email, flag, requiredText, text } from './fields';
 
 /** A partner as the CRM side gives it, with Metakocka's field names and documented length limits. */
@@ -147,30 +147,12 @@ export async function syncPartners(
 	const companyId = client.companyId;
 	const matchExisting = options.matchExisting ?? 'taxNumberOrEmail';
 	const known = await store.contacts.getByCrmIds(companyId, [...new Set(contacts.map((c) => c.crmId))]);
-
-	const outcomes: PartnerSyncOutcome[] = contacts.map((c) => ({ itemIndex: c.itemIndex, crmId: c.crmId }));
-	const pending: number[] = [];
-	contacts.forEach((contact, index) => {
-		const mapping = known.get(contact.crmId);
-		if (mapping && mapping.contentHash === contentHash(compact(contact.partner))) {
-			Object.assign(outcomes[index], { status: 'unchanged', mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false });
-		} else pending.push(index);
+	return await syncBatch<ContactToSync, PartnerSyncOutcome>(contacts, (c) => ({ itemIndex: c.itemIndex, crmId: c.crmId }), {
+		known,
+		isUnchanged: (contact, mapping) => mapping.contentHash === contentHash(compact(contact.partner)),
+		syncOne: (contact) => syncOne({ client, store }, contact, matchExisting),
+		concurrency: options.concurrency,
 	});
-
-	// Items with the same CRM id run one after another, in input order.
-	const groups = new Map<string, number[]>();
-	for (const index of pending) groups.set(contacts[index].crmId, [...(groups.get(contacts[index].crmId) ?? []), index]);
-
-	await mapBounded([...groups.values()], options.concurrency ?? 4, async (indexes) => {
-		for (const index of indexes) {
-			try {
-				Object.assign(outcomes[index], await syncOne({ client, store }, contacts[index], matchExisting));
-			} catch (error) {
-				outcomes[index].error = error;
-			}
-		}
-	});
-	return outcomes;
 }
 
 async function syncOne({ client, store }: Deps, contact: ContactToSync, matchExisting: MatchExisting): Promise<Partial<PartnerSyncOutcome>> {
@@ -181,7 +163,7 @@ async function syncOne({ client, store }: Deps, contact: ContactToSync, matchExi
 		// Read again under the lock: another worker may have synced this contact meanwhile.
 		const mapping = (await store.contacts.getByCrmIds(companyId, [contact.crmId])).get(contact.crmId);
 		if (mapping && mapping.contentHash === hash) {
-			return { status: 'unchanged' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false };
+			return unchangedOutcome(mapping);
 		}
 		const target = mapping ?? (await adopt(client, partner, matchExisting));
 		if (target) {

@@ -2,10 +2,10 @@ import { z } from 'zod';
 
 import type { MetakockaClient, Product, ProductFilter, ProductInput } from '../client';
 import { MetakockaError, parseMkNumber } from '../client';
-import type { Mapping, MappingStore } from '../store';
+import type { MappingStore } from '../store';
 import { StoreError, contentHash } from '../store';
 import { parseItem } from '../input';
-import { mapBounded } from './concurrency';
+import { syncBatch, unchangedOutcome } from './batch';
 import { crmId, flag, requiredText, text } from './fields';
 import { compact, type SyncStatus } from './partners';
 
@@ -243,34 +243,12 @@ export async function syncProducts(
 	const companyId = client.companyId;
 	const matchExisting = options.matchExisting ?? 'code';
 	const known = await store.products.getByCrmIds(companyId, [...new Set(products.map((p) => p.crmId))]);
-
-	const outcomes: ProductSyncOutcome[] = products.map((p) => ({ itemIndex: p.itemIndex, crmId: p.crmId }));
-	const pending: number[] = [];
-	products.forEach((item, index) => {
-		const mapping = known.get(item.crmId);
-		if (mapping && mapping.contentHash === contentHash(compact(item.product))) {
-			Object.assign(outcomes[index], unchanged(mapping));
-		} else pending.push(index);
+	return await syncBatch<ProductToSync, ProductSyncOutcome>(products, (p) => ({ itemIndex: p.itemIndex, crmId: p.crmId }), {
+		known,
+		isUnchanged: (item, mapping) => mapping.contentHash === contentHash(compact(item.product)),
+		syncOne: (item) => syncOne({ client, store }, item, matchExisting),
+		concurrency: options.concurrency,
 	});
-
-	// Items with the same CRM id run one after another, in input order.
-	const groups = new Map<string, number[]>();
-	for (const index of pending) groups.set(products[index].crmId, [...(groups.get(products[index].crmId) ?? []), index]);
-
-	await mapBounded([...groups.values()], options.concurrency ?? 4, async (indexes) => {
-		for (const index of indexes) {
-			try {
-				Object.assign(outcomes[index], await syncOne({ client, store }, products[index], matchExisting));
-			} catch (error) {
-				outcomes[index].error = error;
-			}
-		}
-	});
-	return outcomes;
-}
-
-function unchanged(mapping: Mapping): Partial<ProductSyncOutcome> {
-	return { status: 'unchanged', mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false };
 }
 
 async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisting: ProductMatchExisting): Promise<Partial<ProductSyncOutcome>> {
@@ -280,7 +258,7 @@ async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisti
 	return await store.withLocks(companyId, 'product', [item.crmId], async () => {
 		// Read again under the lock: another worker may have synced this product meanwhile.
 		const mapping = (await store.products.getByCrmIds(companyId, [item.crmId])).get(item.crmId);
-		if (mapping && mapping.contentHash === hash) return unchanged(mapping);
+		if (mapping && mapping.contentHash === hash) return unchangedOutcome(mapping);
 
 		const record = (mkId: string, countCode: string | null) =>
 			store.products.upsertMany(companyId, [{ crmId: item.crmId, mkId, countCode, contentHash: hash, mkSnapshot: product }]);
