@@ -60,12 +60,34 @@ export const postgresNotice = (show: IDisplayOptions['show']): INodeProperties =
 	default: '',
 });
 
-/** The Sync option shared by every synced resource. */
-export const parallelWritesOption = (what: string): INodeProperties => ({
-	displayName: 'Parallel Writes',
-	name: 'concurrency',
-	type: 'number',
-	typeOptions: { minValue: 1, maxValue: 8 },
-	default: 4,
-	description: `How many ${what} are written to Metakocka at once`,
+/** The CRM ID every Sync keeps its mapping under. */
+export const crmIdParameter = (show: IDisplayOptions['show'], description: string): INodeProperties => ({
+	displayName: 'CRM ID',
+	name: 'crmId',
+	type: 'string',
+	required: true,
+	default: '={{ $json.id }}',
+	displayOptions: { show },
+	description,
+});
+
+/** Sync's options: how to adopt an existing Metakocka record, and how many writes run at once. */
+export const syncOptions = (show: IDisplayOptions['show'], matchExisting: INodeProperties, what: string): INodeProperties => ({
+	displayName: 'Options',
+	name: 'syncOptions',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	displayOptions: { show },
+	options: [
+		matchExisting,
+		{
+			displayName: 'Parallel Writes',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 8 },
+			default: 4,
+			description: `How many ${what} are written to Metakocka at once`,
+		},
+	],
 });

@@ -3,46 +3,31 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runSync } from '../../../../src/n8n';
 import { parseItem } from '../../../../src/input';
 import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
-import { mappingStoreOptions, postgresNotice, parallelWritesOption } from '../../../shared/descriptions';
+import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
 const show = { resource: ['partner'], operation: ['sync'] };
 
 export const description: INodeProperties[] = [
 	postgresNotice(show),
-	{
-		displayName: 'CRM ID',
-		name: 'crmId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.id }}',
-		displayOptions: { show },
-		description: 'The contact\'s ID in your CRM; the mapping to the Metakocka partner is kept under it',
-	},
+	crmIdParameter(show, 'The contact\'s ID in your CRM; the mapping to the Metakocka partner is kept under it'),
 	...partnerFieldParameters(show),
-	{
-		displayName: 'Options',
-		name: 'syncOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Match Existing Partners',
-				name: 'matchExisting',
-				type: 'options',
-				options: [
-					{ name: 'By Tax Number, Then Email', value: 'taxNumberOrEmail' },
-					{ name: 'By Tax Number', value: 'taxNumber' },
-					{ name: 'None (Always Create)', value: 'none' },
-				],
-				default: 'taxNumberOrEmail',
-				description: 'For a contact without a mapping: adopt the Metakocka partner that already has its tax number or email instead of creating a duplicate',
-			},
-			parallelWritesOption('partners'),
-		],
-	},
+	syncOptions(
+		show,
+		{
+			displayName: 'Match Existing Partners',
+			name: 'matchExisting',
+			type: 'options',
+			options: [
+				{ name: 'By Tax Number, Then Email', value: 'taxNumberOrEmail' },
+				{ name: 'By Tax Number', value: 'taxNumber' },
+				{ name: 'None (Always Create)', value: 'none' },
+			],
+			default: 'taxNumberOrEmail',
+			description: 'For a contact without a mapping: adopt the Metakocka partner that already has its tax number or email instead of creating a duplicate',
+		},
+		'partners',
+	),
 	mappingStoreOptions(show),
 ];
 

@@ -2,45 +2,30 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { runSync } from '../../../../src/n8n';
 import { parseCrmProduct, syncProducts, type ProductMatchExisting, type ProductToSync } from '../../../../src/sync/products';
-import { mappingStoreOptions, postgresNotice, parallelWritesOption } from '../../../shared/descriptions';
+import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { productFieldParameters, readProductFields } from './fields';
 
 const show = { resource: ['product'], operation: ['sync'] };
 
 export const description: INodeProperties[] = [
 	postgresNotice(show),
-	{
-		displayName: 'CRM ID',
-		name: 'crmId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.id }}',
-		displayOptions: { show },
-		description: 'The product\'s ID in your CRM or shop; the mapping to the Metakocka product is kept under it',
-	},
+	crmIdParameter(show, 'The product\'s ID in your CRM or shop; the mapping to the Metakocka product is kept under it'),
 	...productFieldParameters(show, 'create'),
-	{
-		displayName: 'Options',
-		name: 'syncOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Match Existing Products',
-				name: 'matchExisting',
-				type: 'options',
-				options: [
-					{ name: 'By Count Code, Then Code', value: 'code' },
-					{ name: 'None (Always Create)', value: 'none' },
-				],
-				default: 'code',
-				description: 'For a product without a mapping: adopt the Metakocka product that already has its count code or code instead of creating a duplicate',
-			},
-			parallelWritesOption('products'),
-		],
-	},
+	syncOptions(
+		show,
+		{
+			displayName: 'Match Existing Products',
+			name: 'matchExisting',
+			type: 'options',
+			options: [
+				{ name: 'By Count Code, Then Code', value: 'code' },
+				{ name: 'None (Always Create)', value: 'none' },
+			],
+			default: 'code',
+			description: 'For a product without a mapping: adopt the Metakocka product that already has its count code or code instead of creating a duplicate',
+		},
+		'products',
+	),
 	mappingStoreOptions(show),
 ];
 

@@ -10,22 +10,14 @@ import {
 	type DocumentMatchExisting,
 	type ResolvedDocument,
 } from '../../../../src/sync/documents';
-import { mappingStoreOptions, postgresNotice, parallelWritesOption } from '../../../shared/descriptions';
+import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['sync'] };
 
 export const description: INodeProperties[] = [
 	postgresNotice(show),
-	{
-		displayName: 'CRM ID',
-		name: 'crmId',
-		type: 'string',
-		required: true,
-		default: '={{ $json.id }}',
-		displayOptions: { show },
-		description: 'The document\'s ID in your CRM; the mapping to the Metakocka document is kept under it',
-	},
+	crmIdParameter(show, 'The document\'s ID in your CRM; the mapping to the Metakocka document is kept under it'),
 	...partnerParameters(show, true),
 	...headParameters(show, '={{ $json.date ?? $json.doc_date }}'),
 	...lineParameters(show, 'json'),
@@ -36,28 +28,21 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show },
 	},
-	{
-		displayName: 'Options',
-		name: 'syncOptions',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		displayOptions: { show },
-		options: [
-			{
-				displayName: 'Match Existing Documents',
-				name: 'matchExisting',
-				type: 'options',
-				options: [
-					{ name: 'By Count Code or Buyer Order', value: 'naturalKey' },
-					{ name: 'None (Always Create)', value: 'none' },
-				],
-				default: 'naturalKey',
-				description: 'For a document without a mapping: adopt the Metakocka document that already has its count code (or buyer order, for sales orders) instead of creating a duplicate',
-			},
-			parallelWritesOption('documents'),
-		],
-	},
+	syncOptions(
+		show,
+		{
+			displayName: 'Match Existing Documents',
+			name: 'matchExisting',
+			type: 'options',
+			options: [
+				{ name: 'By Count Code or Buyer Order', value: 'naturalKey' },
+				{ name: 'None (Always Create)', value: 'none' },
+			],
+			default: 'naturalKey',
+			description: 'For a document without a mapping: adopt the Metakocka document that already has its count code (or buyer order, for sales orders) instead of creating a duplicate',
+		},
+		'documents',
+	),
 	mappingStoreOptions(show),
 ];
 
