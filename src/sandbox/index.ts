@@ -4,6 +4,9 @@ import { type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStore }
 
 export type { FaultKind, FaultSpec, SandboxCompany, SandboxStore } from './server';
 export type { SeedData, SeedStockRow } from './seed';
+export type { WebhookAttempt, WebhookDelivery, WebhookReceiverSpec } from './webhooks';
+export { signWebhookBody, STOCK_EVENT } from './webhooks';
+import type { WebhookDelivery, WebhookReceiverSpec } from './webhooks';
 export { defaultSeed } from './seed';
 
 export interface SandboxOptions {
@@ -25,6 +28,8 @@ export interface SandboxOptions {
 	faultSeed?: number;
 	/** Seed data object or path to a JSON file (default: src/sandbox/seed/default.json). */
 	seed?: SeedData | string;
+	/** Delay between webhook delivery attempts; default 60 000 ms as documented (tests use a few ms). */
+	webhookRetryDelayMs?: number;
 }
 
 export interface Sandbox {
@@ -43,6 +48,16 @@ export interface Sandbox {
 	store(companyId?: string): SandboxStore;
 	/** Back to the seed (the given one, else the one the sandbox started with). */
 	reset(seed?: SeedData): void;
+	/** Register a webhook receiver (Metakocka does this in its UI) [INF]; returns its id. */
+	addWebhook(spec: WebhookReceiverSpec): string;
+	/** Every delivery so far, with its attempts (newest last). */
+	webhookDeliveries(): WebhookDelivery[];
+	/** Deliver a stock event for a product now, as a recalculation without a change would; returns the event ids. */
+	fireStockWebhook(product: { mk_id?: string; count_code?: string; code?: string }, companyId?: string): string[];
+	/** Resolves when every pending delivery, retries included, has finished. */
+	webhooksIdle(): Promise<void>;
+	/** Remove all receivers and the delivery log. */
+	clearWebhooks(): void;
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -60,6 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		faultRate: options.faultRate ?? 0,
 		faultSeed: options.faultSeed ?? 20260806,
 		seed,
+		webhookRetryDelayMs: options.webhookRetryDelayMs,
 	});
 	await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
 	return {
@@ -74,5 +90,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		stats: () => server.stats(),
 		store: (companyId) => server.store(companyId),
 		reset: (s) => server.reset(s),
+		addWebhook: (spec) => server.addWebhook(spec),
+		webhookDeliveries: () => server.webhookDeliveries(),
+		fireStockWebhook: (product, companyId) => server.fireStockWebhook(product, companyId),
+		webhooksIdle: () => server.webhooks.idle(),
+		clearWebhooks: () => server.webhooks.clear(),
 	};
 }

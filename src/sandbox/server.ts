@@ -22,7 +22,8 @@ import { isRaw, type RawReply, report } from './report';
 import { search, searchQueryAdvanceDiscovery } from './search';
 import { applySeed, type SeedData } from './seed';
 import { computeStock, renderStockRow, syncStock, syncStockNeedsUser, warehouseList, warehouseStock } from './stock';
-import { fail, html404Page, htmlErrorPage, INTERNAL_ERROR, isObj, type Obj, str } from './wire';
+import { fail, html404Page, htmlErrorPage, INTERNAL_ERROR, isObj, type Obj, str, text } from './wire';
+import { stockFingerprints, WebhookDispatcher, type WebhookDelivery, type WebhookReceiverSpec } from './webhooks';
 
 export type FaultKind = 'http_500' | 'http_503' | 'drop' | 'timeout' | 'opr_error' | 'applied_lost' | 'html_404';
 export const FAULT_KINDS: readonly FaultKind[] = ['http_500', 'http_503', 'drop', 'timeout', 'opr_error', 'applied_lost', 'html_404'];
@@ -60,6 +61,8 @@ export interface ServerConfig {
 	faultRate: number;
 	faultSeed: number;
 	seed: SeedData;
+	/** Delay between webhook attempts (default 60 s, as documented). */
+	webhookRetryDelayMs?: number;
 }
 
 type Handler = (c: Company, body: Obj, baseUrl: string) => Obj | RawReply;
@@ -121,8 +124,10 @@ export class SandboxServer {
 	private locks = new Map<string, SearchLock>();
 	private searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0 };
 	private timers = new Set<NodeJS.Timeout>();
+	readonly webhooks: WebhookDispatcher;
 
 	constructor(private readonly cfg: ServerConfig) {
+		this.webhooks = new WebhookDispatcher(cfg.companies[0].companyId, cfg.webhookRetryDelayMs);
 		this.latency = cfg.latencyMs;
 		this.faultRate = cfg.faultRate;
 		this.rng = mulberry32(cfg.faultSeed);
@@ -146,6 +151,7 @@ export class SandboxServer {
 	}
 
 	async close(): Promise<void> {
+		this.webhooks.close();
 		for (const t of this.timers) clearTimeout(t);
 		this.timers.clear();
 		await new Promise<void>((resolve) => {
@@ -188,6 +194,28 @@ export class SandboxServer {
 	}
 	stats(): { maxConcurrentSearchesPerCompany: number; searchesQueued: number } {
 		return { ...this.searchStats };
+	}
+
+	// --- webhooks [DOC:webhooks.md]; receivers are registered here, not in a UI [INF] ----------------
+
+	addWebhook(spec: WebhookReceiverSpec): string {
+		if (spec.company_id !== undefined && !this.companies.has(String(spec.company_id))) throw new Error(`Unknown company ${String(spec.company_id)}`);
+		return this.webhooks.register(spec);
+	}
+
+	/** A stock recalculation of one product without a change (by mk_id, count_code or code): delivers its event. */
+	fireStockWebhook(product: { mk_id?: string; count_code?: string; code?: string }, companyId?: string): string[] {
+		const c = this.companies.get(companyId ?? this.cfg.companies[0].companyId);
+		if (!c) throw new Error(`Unknown company ${companyId}`);
+		const p = c.products.find(
+			(x) => (product.mk_id && x.mk_id === product.mk_id) || (product.count_code && x.count_code === product.count_code) || (product.code && str(x.fields.code) === product.code),
+		);
+		if (!p) throw new Error('Unknown product');
+		return this.webhooks.fire(c, p.mk_id);
+	}
+
+	webhookDeliveries(): WebhookDelivery[] {
+		return this.webhooks.deliveries();
 	}
 
 	store(companyId?: string): SandboxStore {
@@ -339,12 +367,21 @@ export class SandboxServer {
 		const writesBefore = company.writes;
 		const body_ = body;
 		let reply: Obj | RawReply;
-		if (method === 'search') reply = await this.serialSearch(company.companyId, () => handler(company, body_, this.baseUrl));
+		// Stock before the write, only while someone listens: a changed product fires its webhook.
+		let stockBefore: Map<string, string> | undefined;
+		const run = (): Obj | RawReply => {
+			stockBefore = this.webhooks.hasReceivers(company.companyId) ? stockFingerprints(company) : undefined;
+			return handler(company, body_, this.baseUrl);
+		};
+		if (method === 'search') reply = await this.serialSearch(company.companyId, run);
 		else {
 			await this.sleep(this.latency);
-			reply = handler(company, body_, this.baseUrl);
+			reply = run();
 		}
-		if (company.writes > writesBefore) this.count('__writes_applied');
+		if (company.writes > writesBefore) {
+			this.count('__writes_applied');
+			if (stockBefore) this.webhooks.afterWrite(company, stockBefore);
+		}
 
 		if (fault?.kind === 'applied_lost') {
 			// The write is applied, the client never hears back.
@@ -420,6 +457,21 @@ export class SandboxServer {
 				}
 				case 'GET /__sandbox/state':
 					return this.sendJson(res, this.store(url.searchParams.get('company_id') ?? undefined));
+				case 'POST /__sandbox/webhooks': {
+					if (!isObj(body)) return this.sendJson(res, { error: 'body must be {"url", "client_secret", ...}' }, 400);
+					const id = this.addWebhook(body as unknown as WebhookReceiverSpec);
+					return this.sendJson(res, { ok: true, id });
+				}
+				case 'GET /__sandbox/webhooks':
+					return this.sendJson(res, { receivers: this.webhooks.list(), deliveries: this.webhookDeliveries() });
+				case 'DELETE /__sandbox/webhooks':
+					this.webhooks.clear();
+					return this.sendJson(res, { ok: true });
+				case 'POST /__sandbox/webhooks/fire': {
+					const b = isObj(body) ? body : {};
+					const ids = this.fireStockWebhook({ mk_id: text(b.mk_id), count_code: text(b.count_code), code: text(b.code) }, text(b.company_id));
+					return this.sendJson(res, { ok: true, ids });
+				}
 				case 'POST /__sandbox/reset':
 					this.reset(isObj(body) ? (body as SeedData) : undefined);
 					return this.sendJson(res, { ok: true });
