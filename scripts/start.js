@@ -1,33 +1,147 @@
 #!/usr/bin/env node
-// `npm start`: builds the package and runs the Metakocka sandbox with seed data, so the nodes can be
-// tried against it from any n8n (the README says how). Builtins only until dependencies are in.
-const { execSync, spawn } = require('node:child_process');
+// `npm start`: everything a newcomer needs to see the package work, from a fresh clone:
+// builds and packs the package, starts the Metakocka sandbox with seed data, starts n8n (installed
+// once into a cache folder, see scripts/n8n-runtime.js) with the packed package installed as a
+// community package, creates the owner and the credentials (Metakocka → sandbox, Postgres → the
+// Postgres it finds or an embedded one, OpenAI → a local OpenAI-compatible test model), imports the
+// example workflows and prints the editor URL and login. Ctrl+C stops all of it.
+//
+//   npm start                     n8n + sandbox + examples
+//   npm start -- --sandbox-only   only the sandbox (as before): point your own n8n at it
+//
+// Ports: n8n 5678 (N8N_PORT), its task broker 5679, sandbox 8765 (SANDBOX_PORT); a free port when
+// the default is taken. n8n's data (owner, credentials, workflows) is kept in
+// ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-metakocka/start/ between runs; the sandbox starts from its
+// seed each time, so the mapping tables (schema metakocka_demo) start empty each time too.
+'use strict';
+
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.resolve(__dirname, '..');
-execSync(`node ${JSON.stringify(path.join(__dirname, 'ensure-deps.js'))}`, { cwd: root, stdio: 'inherit' });
-execSync('npm run build --silent', { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [path.join(__dirname, 'ensure-deps.js')], { cwd: root, stdio: 'inherit' });
 
-const port = process.env.SANDBOX_PORT ?? '8765';
-const sandbox = spawn(process.execPath, [path.join(root, 'dist/src/sandbox/cli.js'), '--port', port, ...process.argv.slice(2)], {
-	cwd: root,
-	stdio: ['ignore', 'pipe', 'inherit'],
-});
-sandbox.stdout.on('data', (chunk) => {
-	process.stdout.write(chunk);
-	if (String(chunk).includes('listening on')) {
-		process.stdout.write(
-			[
-				'',
-				'Credential "Metakocka API" for n8n: Company ID 16, Secret Key sandbox-secret,',
-				`Base URL http://127.0.0.1:${port}. Install this package in n8n (README, "Install in your n8n").`,
-				'Press Ctrl+C to stop.',
-				'',
-			].join('\n'),
-		);
+const args = process.argv.slice(2);
+
+if (args.includes('--sandbox-only')) {
+	execFileSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+	const port = process.env.SANDBOX_PORT ?? '8765';
+	const rest = args.filter((a) => a !== '--sandbox-only');
+	const sandbox = spawn(process.execPath, [path.join(root, 'dist/src/sandbox/cli.js'), '--port', port, ...rest], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+	sandbox.stdout.on('data', (chunk) => {
+		process.stdout.write(chunk);
+		if (String(chunk).includes('listening on')) {
+			process.stdout.write(
+				`\nCredential "Metakocka API" for n8n: Company ID 16, Secret Key sandbox-secret,\nBase URL http://127.0.0.1:${port}. Install this package in n8n (README, "Install in your n8n").\nPress Ctrl+C to stop.\n\n`,
+			);
+		}
+	});
+	const stop = () => sandbox.kill('SIGTERM');
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	sandbox.on('exit', (code) => process.exit(code ?? 0));
+} else {
+	main().catch((error) => {
+		process.stderr.write(`\nnpm start failed: ${error.stack ?? error.message}\n`);
+		process.exit(1);
+	});
+}
+
+async function main() {
+	const { cacheRoot } = require('./n8n-runtime');
+	const { adaptWorkflow, freePort, startStack } = require('./e2e/harness');
+	const net = require('node:net');
+	const free = (port) =>
+		new Promise((resolve) => {
+			const server = net.createServer();
+			server.once('error', () => resolve(false));
+			server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+		});
+	const pick = async (preferred) => ((await free(preferred)) ? preferred : await freePort());
+
+	const home = path.join(cacheRoot(), 'start');
+	fs.mkdirSync(home, { recursive: true });
+	const schema = 'metakocka_demo';
+	const log = (m) => process.stderr.write(`[npm start] ${m}\n`);
+
+	const stack = await startStack({
+		log,
+		workDir: path.join(home, 'work'),
+		userFolder: path.join(home, 'n8n-user'),
+		logFile: path.join(home, 'n8n.log'),
+		port: await pick(Number(process.env.N8N_PORT || 5678)),
+		brokerPort: await pick(5679),
+		sandboxPort: await pick(Number(process.env.SANDBOX_PORT || 8765)),
+		sandbox: { companyId: '16', secretKey: 'sandbox-secret' },
+		embeddedPostgres: true,
+	});
+	let stopping = false;
+	const stop = async (code = 0) => {
+		if (stopping) return;
+		stopping = true;
+		process.stderr.write('\nStopping n8n, the sandbox and the test model…\n');
+		await stack.stop();
+		process.exit(code);
+	};
+	process.on('SIGINT', () => stop(0));
+	process.on('SIGTERM', () => stop(0));
+
+	try {
+		// The sandbox starts from its seed, so the mappings of a previous run would point at nothing.
+		const { Client } = require(require.resolve('pg', { paths: [root] }));
+		const pg = new Client(stack.postgres);
+		await pg.connect();
+		await pg.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+		await pg.query(`CREATE SCHEMA ${schema}`);
+		await pg.end();
+
+		// The example workflows; one the user already has (same name) is kept as it is.
+		const existing = await stack.client.workflows();
+		const imported = [];
+		const examplesDir = path.join(root, 'examples');
+		for (const file of fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort()) {
+			const workflow = adaptWorkflow(JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')), { credentials: stack.credentials, schema });
+			const found = existing.find((w) => w.name === workflow.name);
+			const id = found ? found.id : (await stack.client.createWorkflow(workflow)).id;
+			const hasWebhook = workflow.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
+			let active = Boolean(found?.active);
+			if (hasWebhook && !active) {
+				try {
+					await stack.client.activate(id);
+					active = true;
+				} catch (error) {
+					log(`could not activate "${workflow.name}": ${error.message}`);
+				}
+			}
+			const webhooks = workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled).map((n) => `${stack.url}/webhook/${n.parameters.path}`);
+			imported.push({ file, id, name: workflow.name, kept: Boolean(found), active, webhooks });
+		}
+
+		const pgNote = stack.postgres.source === 'embedded PGlite' ? 'embedded PGlite (in memory, gone on Ctrl+C)' : stack.postgres.source;
+		const lines = [
+			'',
+			'n8n with n8n-nodes-metakocka is running.',
+			'',
+			`  Editor     ${stack.url}`,
+			`  Log in     ${stack.owner.email} / ${stack.owner.password}`,
+			'',
+			`  Metakocka  sandbox ${stack.sandbox.baseUrl} (company ${stack.sandbox.companyId}, secret key ${stack.sandbox.secretKey}): credential "${stack.credentials.metakockaApi.name}"`,
+			`  Postgres   ${stack.postgres.host}:${stack.postgres.port}/${stack.postgres.database}, schema ${schema} (${pgNote}): credential "${stack.credentials.postgres.name}"`,
+			`  OpenAI     local test model ${stack.openai.baseUrl} (canned drafts, no real model): credential "${stack.credentials.openAiApi.name}"`,
+			'',
+			'  Example workflows (open one and click "Execute workflow"):',
+			...imported.map((w) => `    ${w.active ? '[active]  ' : '          '}${stack.url}/workflow/${w.id}  ${w.name}${w.kept ? ' (kept from an earlier run)' : ''}${w.webhooks.length ? `\n              POST ${w.webhooks.join(', ')}` : ''}`),
+			'',
+			`  n8n log    ${stack.n8n.logFile}`,
+			'',
+			'Press Ctrl+C to stop.',
+			'',
+		];
+		process.stdout.write(lines.join('\n'));
+		if (process.env.METAKOCKA_START_EXIT === '1') await stop(0);
+	} catch (error) {
+		process.stderr.write(`\nnpm start failed: ${error.stack ?? error.message}\n`);
+		await stop(1);
 	}
-});
-const stop = () => sandbox.kill('SIGTERM');
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-sandbox.on('exit', (code) => process.exit(code ?? 0));
+}
