@@ -67,15 +67,12 @@ export class KeyedSemaphores {
 	}
 }
 
-// Process-wide, on globalThis, so client instances from separately loaded copies of this module
-// (n8n may load each node file on its own) still share one queue per company.
-const GLOBAL_KEY = Symbol.for('n8n-nodes-metakocka.searchQueues');
-type GlobalWithQueues = typeof globalThis & { [GLOBAL_KEY]?: KeyedSemaphores };
+// One per process (Node loads this module once per package), so every client instance, whichever
+// node created it, waits in the same queue for its company.
+const SEARCH_QUEUES = new KeyedSemaphores(1);
 
 export function searchQueues(): KeyedSemaphores {
-	const g = globalThis as GlobalWithQueues;
-	if (!g[GLOBAL_KEY]) g[GLOBAL_KEY] = new KeyedSemaphores(1);
-	return g[GLOBAL_KEY];
+	return SEARCH_QUEUES;
 }
 
 export function searchQueueKey(baseUrl: string, companyId: string): string {

@@ -1,3 +1,5 @@
+import { setTimeout as delay } from 'node:timers/promises';
+
 import { settle } from './errors';
 
 // Exponential backoff with full jitter (delay = random(0, min(cap, base * 2^attempt))): spreads out
@@ -12,10 +14,9 @@ export interface RetryPolicy {
 	onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
 
-export const sleep = (ms: number): Promise<void> =>
-	new Promise((resolve) => {
-		setTimeout(resolve, Math.max(0, ms));
-	});
+export const sleep = async (ms: number): Promise<void> => {
+	await delay(Math.max(0, ms));
+};
 
 export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
 	const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);

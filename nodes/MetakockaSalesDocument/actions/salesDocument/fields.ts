@@ -85,17 +85,18 @@ export function partnerParameters(show: Show, sync: boolean): INodeProperties[] 
 		default: '',
 		...(description ? { description } : {}),
 	});
+	const partnerSource: INodeProperties = {
+		displayName: 'Partner',
+		name: 'partnerSource',
+		type: 'options',
+		options,
+		default: 'mkId',
+		displayOptions: { show },
+		description: 'Who the document is for',
+	};
 	return [
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing -- the default depends on the operation
-		{
-			displayName: 'Partner',
-			name: 'partnerSource',
-			type: 'options',
-			options,
-			default: sync ? 'crmContact' : 'mkId',
-			displayOptions: { show },
-			description: 'Who the document is for',
-		},
+		// Sync documents usually come with the CRM contact they belong to.
+		sync ? { ...partnerSource, default: 'crmContact' } : partnerSource,
 		...(sync
 			? [
 					{
