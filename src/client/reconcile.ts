@@ -7,6 +7,9 @@ import type { WriteResult } from './types';
 //   found               -> it was applied: return it, reconciled: true
 //   definitely absent   -> it was not applied: send once more, then reconcile again if that is lost too
 //   no key / lookup fails -> OUTCOME_UNKNOWN, not retryable: a person must check Metakocka.
+// Except after a timeout (ours, or a gateway's 504): the request arrived and Metakocka may still be working on it, so "not
+// found yet" proves nothing; sending again would make a second object when the first one lands.
+// Then a miss is OUTCOME_UNKNOWN too (a later Sync adopts the object by its natural key).
 // Writes that are idempotent by key (update_partner by mk_id, product_update, update_document,
 // change_document_status, deletes, put_document with mk_id) are not reconciled: after a lost
 // answer they surface as non-retryable (see surfaceUnknownOutcome); only a request that provably
@@ -43,6 +46,11 @@ function outcomeUnknown(method: string, description: string, cause?: MetakockaEr
 	});
 }
 
+/** Someone gave up waiting, not Metakocka (our timeout, or a gateway's 504): the write may land after any lookup we make now. */
+function mayStillBeRunning(error: MetakockaError): boolean {
+	return error.code === 'TIMEOUT' || error.httpStatus === 504;
+}
+
 export async function writeWithReconcile<T>(spec: ReconcileSpec<T>): Promise<WriteResult<T>> {
 	const { method, what } = spec;
 	const first = await settle(spec.send);
@@ -68,6 +76,13 @@ export async function writeWithReconcile<T>(spec: ReconcileSpec<T>): Promise<Wri
 		if (found) {
 			spec.onEvent?.(`${method}: found ${what} after a lost answer, not sending again`, { method, round });
 			return { result: found, reconciled: true };
+		}
+		if (mayStillBeRunning(lost)) {
+			throw outcomeUnknown(
+				method,
+				`Metakocka did not answer in time and ${what} is not there yet; it may still be applied, so it was not sent again`,
+				lost,
+			);
 		}
 		if (round >= 2) {
 			throw outcomeUnknown(method, `the answer for ${what} was lost twice and it was not found afterwards`, lost);

@@ -8,6 +8,7 @@ import { contentHash } from '../store';
 import { syncBatch, unchangedOutcome } from './batch';
 import { crmId, text } from './fields';
 import { compact, partnerInputSchema, type SyncStatus } from './partners';
+import { recordAfterWrite } from './record';
 
 // ---------------------------------------------------------------- input schema
 
@@ -356,6 +357,14 @@ async function findByNaturalKey(client: MetakockaClient, body: DocumentInput): P
 	return undefined;
 }
 
+/** What findByNaturalKey would adopt this document by, when its mapping is missing. */
+function adoptKey(body: DocumentInput, how: DocumentMatchExisting): string | undefined {
+	if (how === 'none') return undefined;
+	if (body.count_code && !body.count_code.startsWith('COUNT_CODE_SELECT')) return `count code "${body.count_code}"`;
+	if (body.doc_type === 'sales_order' && body.buyer_order) return `buyer order "${body.buyer_order}"`;
+	return undefined;
+}
+
 /**
  * CRM document → Metakocka document, never twice. Unchanged documents (same hash as the last
  * write) cost no Metakocka call; each write runs under a Postgres advisory lock on (company, CRM id)
@@ -402,17 +411,19 @@ async function syncOne(
 			return unchangedOutcome(mapping);
 		}
 		const record = async (mkId: string, countCode: string | null, partnerMkId?: string) =>
-			store.salesDocuments.upsertMany(companyId, [
-				{
-					crmId: crm,
-					mkId,
-					docType: doc.docType,
-					countCode,
-					contentHash: hash,
-					mkSnapshot: doc.body,
-					extra: compact({ buyer_order: doc.body.buyer_order, partner_mk_id: partnerMkId }),
-				},
-			]);
+			recordAfterWrite({ what: doc.docType, mkId, adoptBy: adoptKey(doc.body, matchExisting) }, () =>
+				store.salesDocuments.upsertMany(companyId, [
+					{
+						crmId: crm,
+						mkId,
+						docType: doc.docType,
+						countCode,
+						contentHash: hash,
+						mkSnapshot: doc.body,
+						extra: compact({ buyer_order: doc.body.buyer_order, partner_mk_id: partnerMkId }),
+					},
+				]),
+			);
 
 		const target = mapping
 			? { mkId: mapping.mkId, countCode: mapping.countCode, snapshot: mapping.mkSnapshot }

@@ -7,6 +7,7 @@ import { contentHash } from '../store';
 import { parseItem } from '../input';
 import { syncBatch, unchangedOutcome } from './batch';
 import { crmId, email, flag, requiredText, text } from './fields';
+import { recordAfterWrite } from './record';
 
 /** A partner as the CRM side gives it, with Metakocka's field names and documented length limits. */
 export const partnerInputSchema = z
@@ -169,32 +170,46 @@ async function syncOne({ client, store }: Deps, contact: ContactToSync, matchExi
 		if (target) {
 			const { body, contactId, addressId } = await updateBody(client, target, partner);
 			const updated = await client.updatePartner(body as Parameters<MetakockaClient['updatePartner']>[0]);
-			await store.contacts.upsertMany(companyId, [
-				{
-					crmId: contact.crmId,
-					mkId: target.mkId,
-					countCode: updated?.count_code ?? target.countCode ?? null,
-					contentHash: hash,
-					mkSnapshot: partner,
-					extra: mappingExtra(updated, contactId, addressId),
-				},
-			]);
+			const written = { what: 'partner', mkId: target.mkId, adoptBy: adoptKey(partner, matchExisting) };
+			await recordAfterWrite(written, () =>
+				store.contacts.upsertMany(companyId, [
+					{
+						crmId: contact.crmId,
+						mkId: target.mkId,
+						countCode: updated?.count_code ?? target.countCode ?? null,
+						contentHash: hash,
+						mkSnapshot: partner,
+						extra: mappingExtra(updated, contactId, addressId),
+					},
+				]),
+			);
 			return { status: 'updated' as const, mkId: target.mkId, countCode: updated?.count_code ?? target.countCode, reconciled: false, matchedExisting: !mapping };
 		}
 		const { result, reconciled } = await client.addPartner(partner);
 		const addressId = result.mk_address_id_list?.[0]?.mk_id;
-		await store.contacts.upsertMany(companyId, [
-			{
-				crmId: contact.crmId,
-				mkId: result.mk_id,
-				countCode: result.count_code ?? null,
-				contentHash: hash,
-				mkSnapshot: partner,
-				extra: { mk_contact_id: result.mk_contact_id, mk_address_id: addressId },
-			},
-		]);
+		const written = { what: 'partner', mkId: result.mk_id, adoptBy: adoptKey(partner, matchExisting) };
+		await recordAfterWrite(written, () =>
+			store.contacts.upsertMany(companyId, [
+				{
+					crmId: contact.crmId,
+					mkId: result.mk_id,
+					countCode: result.count_code ?? null,
+					contentHash: hash,
+					mkSnapshot: partner,
+					extra: { mk_contact_id: result.mk_contact_id, mk_address_id: addressId },
+				},
+			]),
+		);
 		return { status: 'created' as const, mkId: result.mk_id, countCode: result.count_code ?? null, reconciled, matchedExisting: false };
 	});
+}
+
+/** What the next Sync would adopt this partner by, when its mapping is missing (as findExisting looks). */
+function adoptKey(partner: PartnerFields, how: MatchExisting): string | undefined {
+	const keys: string[] = [];
+	if (how !== 'none' && partner.tax_id_number) keys.push('tax number');
+	if (how === 'taxNumberOrEmail' && partner.partner_contact?.email) keys.push('email');
+	return keys.length ? keys.join(' or ') : undefined;
 }
 
 async function adopt(client: MetakockaClient, partner: PartnerFields, how: MatchExisting) {

@@ -7,6 +7,7 @@ import { StoreError, contentHash } from '../store';
 import { parseItem } from '../input';
 import { syncBatch, unchangedOutcome } from './batch';
 import { crmId, flag, requiredText, text } from './fields';
+import { recordAfterWrite } from './record';
 import { compact, type SyncStatus } from './partners';
 
 export type { SyncStatus } from './partners';
@@ -261,7 +262,9 @@ async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisti
 		if (mapping && mapping.contentHash === hash) return unchangedOutcome(mapping);
 
 		const record = (mkId: string, countCode: string | null) =>
-			store.products.upsertMany(companyId, [{ crmId: item.crmId, mkId, countCode, contentHash: hash, mkSnapshot: product }]);
+			recordAfterWrite({ what: 'product', mkId, adoptBy: matchExisting === 'code' ? 'count code or code' : undefined }, () =>
+				store.products.upsertMany(companyId, [{ crmId: item.crmId, mkId, countCode, contentHash: hash, mkSnapshot: product }]),
+			);
 
 		let target: { mkId: string; countCode: string | null; snapshot?: unknown } | undefined = mapping
 			? { mkId: mapping.mkId, countCode: mapping.countCode, snapshot: mapping.mkSnapshot }

@@ -83,7 +83,7 @@ describe('put_document', () => {
 			.times(2)
 			.reply(() => {
 				puts++;
-				return [504, 'Gateway Timeout'];
+				return [502, 'Bad Gateway'];
 			});
 		const empty = ok({ result_all_records: '0', result_count: '0', offset: '0', limit: '100', result: [] });
 		const found = ok({ result_all_records: '1', result_count: '1', offset: '0', limit: '100', result: { mk_id: '7', count_code: 'SO-2024-17' } });
@@ -91,6 +91,22 @@ describe('put_document', () => {
 		const res = await makeClient().putDocument(order);
 		expect(res).toEqual({ result: { mk_id: '7', count_code: 'SO-2024-17' }, reconciled: true });
 		expect(puts).toBe(2);
+	});
+
+	it('a gateway timeout (504) and a miss -> OUTCOME_UNKNOWN after one send: Metakocka may still be working on it', async () => {
+		let puts = 0;
+		mk()
+			.post('/rest/eshop/v1/put_document')
+			.times(2)
+			.reply(() => {
+				puts++;
+				return [504, 'Gateway Timeout'];
+			});
+		const empty = ok({ result_all_records: '0', result_count: '0', offset: '0', limit: '100', result: [] });
+		mk().post('/rest/eshop/v1/search').reply(200, empty);
+		const error = await failure(() => makeClient().putDocument(order));
+		expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false });
+		expect(puts).toBe(1);
 	});
 
 	it('lost twice and never found -> OUTCOME_UNKNOWN after exactly two sends', async () => {
@@ -262,8 +278,7 @@ describe('add_partner', () => {
 		const adds: unknown[] = [];
 		mk()
 			.post('/rest/eshop/v1/add_partner', (b) => adds.push(b) > 0)
-			.delay(200)
-			.reply(200, { mk_id: 'late' })
+			.replyWithError(connectionReset())
 			.post('/rest/eshop/v1/add_partner', (b) => adds.push(b) > 0)
 			.reply(200, { mk_id: '228000050000', mk_contact_id: '228000050003', mk_address_id_list: { mk_id: '228000050001', street: 'Slovenska 1' } });
 		const calls: string[] = [];
@@ -276,13 +291,31 @@ describe('add_partner', () => {
 			// same name, other town: must not match
 			.post('/rest/eshop/v1/get_partner', { ...auth, partner_name: 'Kavarna d.o.o.' })
 			.reply(200, () => (calls.push('name'), { partner_list: [{ mk_id: '2', customer: 'Kavarna d.o.o.', post_number: '2000' }] }));
-		const res = await makeClient({ timeoutMs: 40 }).addPartner(partner);
+		const res = await makeClient().addPartner(partner);
 		expect(calls).toEqual(['tax', 'email', 'name']);
 		expect(res).toEqual({
 			result: { mk_id: '228000050000', mk_contact_id: '228000050003', mk_address_id_list: [{ mk_id: '228000050001', street: 'Slovenska 1' }] },
 			reconciled: false,
 		});
 		expect(adds).toHaveLength(2);
+	});
+
+	it('timed out and not found yet -> OUTCOME_UNKNOWN, never sent again (the late write would be a second partner)', async () => {
+		let adds = 0;
+		mk()
+			.post('/rest/eshop/v1/add_partner')
+			.times(2)
+			.delay(200)
+			.reply(() => {
+				adds++;
+				return [200, { mk_id: 'late' }];
+			});
+		mk().post('/rest/eshop/v1/get_partner').times(3).reply(200, { opr_code: '2', opr_desc: 'Partner not found' });
+		const error = await failure(() => makeClient({ timeoutMs: 40 }).addPartner(partner));
+		expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false, method: 'add_partner' });
+		expect(error.message).toMatch(/did not answer in time .* it may still be applied, so it was not sent again/);
+		await new Promise((r) => setTimeout(r, 250));
+		expect(adds).toBe(1);
 	});
 
 	it('matches by name + post number on the address list', async () => {
@@ -338,6 +371,8 @@ describe('product_add', () => {
 
 describe('writeWithReconcile', () => {
 	const lost = () =>
+		new MetakockaError({ code: 'NETWORK', description: 'ECONNRESET', method: 'm', retryable: false, delivery: 'unknown' });
+	const timedOut = () =>
 		new MetakockaError({ code: 'TIMEOUT', description: 't', method: 'm', retryable: false, delivery: 'unknown' });
 
 	it('does not look up after a definite answer', async () => {
@@ -360,5 +395,16 @@ describe('writeWithReconcile', () => {
 		expect(res).toEqual({ result: 'second', reconciled: false });
 		expect(events).toEqual(['pause', 'lookup']);
 		expect(send).toHaveBeenCalledTimes(2);
+	});
+
+	it('after a timeout a miss is OUTCOME_UNKNOWN and nothing is sent again; a hit is reconciled', async () => {
+		const send = jest.fn().mockRejectedValue(timedOut());
+		await expect(writeWithReconcile({ method: 'm', what: 'x', send, lookup: async () => null })).rejects.toMatchObject({
+			code: 'OUTCOME_UNKNOWN',
+			retryable: false,
+		});
+		expect(send).toHaveBeenCalledTimes(1);
+		const found = await writeWithReconcile({ method: 'm', what: 'x', send, lookup: async () => 'there' });
+		expect(found).toEqual({ result: 'there', reconciled: true });
 	});
 });
