@@ -80,6 +80,30 @@ export const syncOptions = (show: IDisplayOptions['show'], matchExisting: INodeP
 	default: {},
 	displayOptions: { show },
 	options: [
+		{
+			displayName: 'If Metakocka Changed It Too',
+			name: 'conflictPolicy',
+			type: 'options',
+			options: [
+				{
+					name: 'Skip and Report',
+					value: 'skip',
+					description: 'Write nothing; the item has status "conflict" with both versions',
+				},
+				{
+					name: 'CRM Wins',
+					value: 'crmWins',
+					description: 'Overwrite Metakocka with the CRM version; the item reports the conflict',
+				},
+				{
+					name: 'Metakocka Wins',
+					value: 'metakockaWins',
+					description: "Write nothing and return Metakocka's version, so the workflow can update the CRM",
+				},
+			],
+			default: 'skip',
+			description: 'What to do when the Metakocka record changed since the last sync (its content no longer matches what Sync last wrote) and the CRM record changed as well',
+		},
 		matchExisting,
 		{
 			displayName: 'Parallel Writes',

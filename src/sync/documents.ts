@@ -6,6 +6,7 @@ import { InputError, parseItem } from '../input';
 import type { Mapping, MappingStore } from '../store';
 import { contentHash } from '../store';
 import { syncBatch, unchangedOutcome } from './batch';
+import { checkConflict, documentView, mappingAfterConflict, syncMarks, type Conflict, type ConflictPolicy } from './conflict';
 import { crmId, text } from './fields';
 import { compact, partnerInputSchema, type SyncStatus } from './partners';
 import { recordAfterWrite } from './record';
@@ -306,6 +307,8 @@ export interface DocumentSyncOutcome {
 	reconciled?: boolean;
 	/** No mapping existed; a Metakocka document with the same count_code / buyer_order was adopted. */
 	matchedExisting?: boolean;
+	/** Metakocka changed the document since the last sync: both versions, and what the policy did. */
+	conflict?: Conflict;
 	error?: unknown;
 }
 
@@ -315,6 +318,8 @@ export interface DocumentSyncOptions {
 	/** For a document without a mapping: adopt the Metakocka document with its count_code / buyer_order. Default naturalKey. */
 	matchExisting?: DocumentMatchExisting;
 	concurrency?: number;
+	/** When Metakocka changed a mapped document since the last sync (default: skip and report). */
+	conflictPolicy?: ConflictPolicy;
 }
 
 interface Deps {
@@ -383,7 +388,7 @@ export async function syncDocuments({ client, store }: Deps, docs: ResolvedDocum
 	return await syncBatch(docs as Array<ResolvedDocument & { crmId: string }>, (d) => ({ itemIndex: d.itemIndex, crmId: d.crmId, docType: d.docType }) as DocumentSyncOutcome, {
 		known,
 		isUnchanged: (doc, mapping) => mapping.docType === doc.docType && mapping.contentHash === contentHash(doc.body),
-		syncOne: (doc) => syncOne({ client, store }, doc, matchExisting, cache),
+		syncOne: (doc) => syncOne({ client, store }, doc, matchExisting, cache, options.conflictPolicy ?? 'skip'),
 		concurrency: options.concurrency,
 	});
 }
@@ -393,6 +398,7 @@ async function syncOne(
 	doc: ResolvedDocument,
 	matchExisting: DocumentMatchExisting,
 	cache: ProductCheckCache,
+	policy: ConflictPolicy,
 ): Promise<Partial<DocumentSyncOutcome>> {
 	const companyId = client.companyId;
 	const crm = doc.crmId!;
@@ -409,6 +415,18 @@ async function syncOne(
 		}
 		if (mapping && mapping.contentHash === hash) {
 			return unchangedOutcome(mapping);
+		}
+		let conflict: Conflict | undefined;
+		if (mapping) {
+			const decision = await checkConflict(mapping, doc.body, policy, async () => {
+				const current = await client.getDocument(doc.docType, { mk_id: mapping.mkId });
+				return current ? documentView(current) : undefined;
+			});
+			conflict = decision.conflict;
+			if (!decision.write) {
+				await store.salesDocuments.upsertMany(companyId, [mappingAfterConflict(mapping, decision.conflict, hash)]);
+				return { status: 'conflict' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false, conflict };
+			}
 		}
 		const record = async (mkId: string, countCode: string | null, partnerMkId?: string) =>
 			recordAfterWrite({ what: doc.docType, mkId, adoptBy: adoptKey(doc.body, matchExisting) }, () =>
@@ -446,7 +464,7 @@ async function syncOne(
 			}
 			await client.updateDocument(doc.docType, { mk_id: target.mkId, status_code: doc.body.status_code ?? '' });
 			await record(target.mkId, target.countCode, mapping?.extra?.partner_mk_id as string | undefined);
-			return { status: 'updated' as const, mkId: target.mkId, countCode: target.countCode, reconciled: false, matchedExisting: !mapping };
+			return { status: 'updated' as const, mkId: target.mkId, countCode: target.countCode, reconciled: false, matchedExisting: !mapping, conflict };
 		}
 
 		const body = await prepareForWrite(client, doc, cache);
@@ -460,7 +478,7 @@ async function syncOne(
 			const { result } = await client.putDocument({ ...body, mk_id: target.mkId });
 			const countCode = result.count_code ?? target.countCode ?? null;
 			await record(target.mkId, countCode, inline ? (result.partner?.mk_id ?? (samePartner ? previous : undefined)) : undefined);
-			return { status: 'updated' as const, mkId: target.mkId, countCode, reconciled: false, matchedExisting: !mapping };
+			return { status: 'updated' as const, mkId: target.mkId, countCode, reconciled: false, matchedExisting: !mapping, conflict };
 		}
 		const { result, reconciled } = await client.putDocument(body);
 		const countCode = result.count_code ?? body.count_code ?? null;
@@ -578,7 +596,17 @@ export async function importDocuments(
 			: { since: saved?.since ?? null, partial: { since, startedAt, offset, total: lastTotal ?? 0 } };
 		await store!.syncState.set(companyId, key, next);
 	}
+	if (store) await markSyncState(store, companyId, options.docType, documents);
 	return { documents, since, complete, searchCalls };
+}
+
+/** Each imported document says whether Metakocka changed it since the last sync and whether the CRM side did. */
+async function markSyncState(store: MappingStore, companyId: string, docType: DocType, documents: MkDocument[]): Promise<void> {
+	for (let i = 0; i < documents.length; i += 1000) {
+		const batch = documents.slice(i, i + 1000);
+		const mappings = await store.salesDocuments.getByMkIds(companyId, batch.map((d) => d.mk_id), { docType });
+		for (const d of batch) Object.assign(d, { sync: syncMarks(mappings.get(d.mk_id), documentView(d)) });
+	}
 }
 
 // ---------------------------------------------------------------- update

@@ -1,6 +1,7 @@
 import type { DocType, MetakockaClient, Partner } from '../client';
 import { formatMkDate } from '../client';
 import type { MappingStore } from '../store';
+import { partnerView, syncMarks } from './conflict';
 
 export const PARTNER_IMPORT_CURSOR = 'partner_import';
 
@@ -19,7 +20,7 @@ export async function importPartners(
 	client: MetakockaClient,
 	store: MappingStore,
 	options: PartnerImportOptions,
-): Promise<{ partners: Partner[]; cursor: string; since: string | null }> {
+): Promise<{ partners: Array<Partner & { sync: ReturnType<typeof syncMarks> }>; cursor: string; since: string | null }> {
 	const startedAt = new Date();
 	const saved = (await store.syncState.get(client.companyId, PARTNER_IMPORT_CURSOR)) as { since?: string } | null;
 	const since = options.since ?? (saved?.since ? new Date(saved.since) : undefined);
@@ -35,10 +36,15 @@ export async function importPartners(
 			}
 		}
 	}
-	const partners: Partner[] = [];
-	for (const id of options.limit ? ids.slice(0, options.limit) : ids) {
+	const partners: Array<Partner & { sync: ReturnType<typeof syncMarks> }> = [];
+	const wanted = options.limit ? ids.slice(0, options.limit) : ids;
+	const mappings = await store.contacts.getByMkIds(client.companyId, wanted);
+	for (const id of wanted) {
 		const [partner] = await client.getPartners({ partner_id: id });
-		if (partner) partners.push(partner);
+		if (!partner) continue;
+		const mapping = mappings.get(id);
+		// Whether Metakocka changed it since the last sync, and whether a CRM change is waiting.
+		partners.push({ ...partner, sync: syncMarks(mapping, partnerView(partner, mapping?.mkSnapshot as Record<string, unknown> | undefined)) });
 	}
 	// A limited run must not skip what it did not return: only a full run moves the cursor.
 	const complete = !options.limit || ids.length <= options.limit;

@@ -6,6 +6,7 @@ import type { Mapping, MappingStore } from '../store';
 import { contentHash } from '../store';
 import { parseItem } from '../input';
 import { syncBatch, unchangedOutcome } from './batch';
+import { checkConflict, mappingAfterConflict, partnerView, type Conflict, type ConflictPolicy } from './conflict';
 import { crmId, email, flag, requiredText, text } from './fields';
 import { recordAfterWrite } from './record';
 
@@ -57,7 +58,7 @@ export function compact<T extends object>(value: T): T {
 	return out as T;
 }
 
-export type SyncStatus = 'created' | 'updated' | 'unchanged';
+export type SyncStatus = 'created' | 'updated' | 'unchanged' | 'conflict';
 
 export interface ContactToSync {
 	itemIndex: number;
@@ -75,6 +76,8 @@ export interface PartnerSyncOutcome {
 	reconciled?: boolean;
 	/** No mapping existed; an existing Metakocka partner with the same tax number or email was adopted. */
 	matchedExisting?: boolean;
+	/** Metakocka changed the partner since the last sync: both versions, and what the policy did. */
+	conflict?: Conflict;
 	error?: unknown;
 }
 
@@ -83,6 +86,8 @@ export type MatchExisting = 'taxNumberOrEmail' | 'taxNumber' | 'none';
 export interface PartnerSyncOptions {
 	matchExisting?: MatchExisting;
 	concurrency?: number;
+	/** When Metakocka changed a mapped partner since the last sync (default: skip and report). */
+	conflictPolicy?: ConflictPolicy;
 }
 
 interface Deps {
@@ -151,12 +156,17 @@ export async function syncPartners(
 	return await syncBatch<ContactToSync, PartnerSyncOutcome>(contacts, (c) => ({ itemIndex: c.itemIndex, crmId: c.crmId }), {
 		known,
 		isUnchanged: (contact, mapping) => mapping.contentHash === contentHash(compact(contact.partner)),
-		syncOne: (contact) => syncOne({ client, store }, contact, matchExisting),
+		syncOne: (contact) => syncOne({ client, store }, contact, matchExisting, options.conflictPolicy ?? 'skip'),
 		concurrency: options.concurrency,
 	});
 }
 
-async function syncOne({ client, store }: Deps, contact: ContactToSync, matchExisting: MatchExisting): Promise<Partial<PartnerSyncOutcome>> {
+async function syncOne(
+	{ client, store }: Deps,
+	contact: ContactToSync,
+	matchExisting: MatchExisting,
+	policy: ConflictPolicy,
+): Promise<Partial<PartnerSyncOutcome>> {
 	const companyId = client.companyId;
 	const partner = compact(contact.partner);
 	const hash = contentHash(partner);
@@ -165,6 +175,18 @@ async function syncOne({ client, store }: Deps, contact: ContactToSync, matchExi
 		const mapping = (await store.contacts.getByCrmIds(companyId, [contact.crmId])).get(contact.crmId);
 		if (mapping && mapping.contentHash === hash) {
 			return unchangedOutcome(mapping);
+		}
+		let conflict: Conflict | undefined;
+		if (mapping) {
+			const decision = await checkConflict(mapping, partner, policy, async () => {
+				const [current] = await client.getPartners({ partner_id: mapping.mkId });
+				return current ? partnerView(current, mapping.mkSnapshot as Record<string, unknown>) : undefined;
+			});
+			conflict = decision.conflict;
+			if (!decision.write) {
+				await store.contacts.upsertMany(companyId, [mappingAfterConflict(mapping, decision.conflict, hash)]);
+				return { status: 'conflict' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false, conflict };
+			}
 		}
 		const target = mapping ?? (await adopt(client, partner, matchExisting));
 		if (target) {
@@ -183,7 +205,7 @@ async function syncOne({ client, store }: Deps, contact: ContactToSync, matchExi
 					},
 				]),
 			);
-			return { status: 'updated' as const, mkId: target.mkId, countCode: updated?.count_code ?? target.countCode, reconciled: false, matchedExisting: !mapping };
+			return { status: 'updated' as const, mkId: target.mkId, countCode: updated?.count_code ?? target.countCode, reconciled: false, matchedExisting: !mapping, conflict };
 		}
 		const { result, reconciled } = await client.addPartner(partner);
 		const addressId = result.mk_address_id_list?.[0]?.mk_id;

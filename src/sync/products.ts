@@ -6,6 +6,7 @@ import type { MappingStore } from '../store';
 import { StoreError, contentHash } from '../store';
 import { parseItem } from '../input';
 import { syncBatch, unchangedOutcome } from './batch';
+import { checkConflict, mappingAfterConflict, productView, syncMarks, type Conflict, type ConflictPolicy } from './conflict';
 import { crmId, flag, requiredText, text } from './fields';
 import { recordAfterWrite } from './record';
 import { compact, type SyncStatus } from './partners';
@@ -180,6 +181,8 @@ export interface ProductSyncOutcome {
 	reconciled?: boolean;
 	/** No mapping existed; the Metakocka product with the same count code or code was adopted. */
 	matchedExisting?: boolean;
+	/** Metakocka changed the product since the last sync: both versions, and what the policy did. */
+	conflict?: Conflict;
 	error?: unknown;
 }
 
@@ -189,6 +192,8 @@ export interface ProductSyncOptions {
 	/** 'code' (default): before adding, adopt a product with the same count_code, else the same code. */
 	matchExisting?: ProductMatchExisting;
 	concurrency?: number;
+	/** When Metakocka changed a mapped product since the last sync (default: skip and report). */
+	conflictPolicy?: ConflictPolicy;
 }
 
 interface Deps {
@@ -247,12 +252,17 @@ export async function syncProducts(
 	return await syncBatch<ProductToSync, ProductSyncOutcome>(products, (p) => ({ itemIndex: p.itemIndex, crmId: p.crmId }), {
 		known,
 		isUnchanged: (item, mapping) => mapping.contentHash === contentHash(compact(item.product)),
-		syncOne: (item) => syncOne({ client, store }, item, matchExisting),
+		syncOne: (item) => syncOne({ client, store }, item, matchExisting, options.conflictPolicy ?? 'skip'),
 		concurrency: options.concurrency,
 	});
 }
 
-async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisting: ProductMatchExisting): Promise<Partial<ProductSyncOutcome>> {
+async function syncOne(
+	{ client, store }: Deps,
+	item: ProductToSync,
+	matchExisting: ProductMatchExisting,
+	policy: ConflictPolicy,
+): Promise<Partial<ProductSyncOutcome>> {
 	const companyId = client.companyId;
 	const product = compact(item.product);
 	const hash = contentHash(product);
@@ -265,6 +275,19 @@ async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisti
 			recordAfterWrite({ what: 'product', mkId, adoptBy: matchExisting === 'code' ? 'count code or code' : undefined }, () =>
 				store.products.upsertMany(companyId, [{ crmId: item.crmId, mkId, countCode, contentHash: hash, mkSnapshot: product }]),
 			);
+
+		let conflict: Conflict | undefined;
+		if (mapping) {
+			const decision = await checkConflict(mapping, product, policy, async () => {
+				const current = await client.getProduct({ mk_id: mapping.mkId });
+				return current ? productView(current) : undefined;
+			});
+			conflict = decision.conflict;
+			if (!decision.write) {
+				await store.products.upsertMany(companyId, [mappingAfterConflict(mapping, decision.conflict, hash)]);
+				return { status: 'conflict' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false, conflict };
+			}
+		}
 
 		let target: { mkId: string; countCode: string | null; snapshot?: unknown } | undefined = mapping
 			? { mkId: mapping.mkId, countCode: mapping.countCode, snapshot: mapping.mkSnapshot }
@@ -297,7 +320,7 @@ async function syncOne({ client, store }: Deps, item: ProductToSync, matchExisti
 			if (updated) {
 				const countCode = updated.count_code || target.countCode || null;
 				await record(target.mkId, countCode);
-				return { status: 'updated' as const, mkId: target.mkId, countCode, reconciled: false, matchedExisting };
+				return { status: 'updated' as const, mkId: target.mkId, countCode, reconciled: false, matchedExisting, conflict };
 			}
 		}
 
@@ -316,7 +339,7 @@ export interface ProductImportOptions {
 	limit?: number;
 }
 
-export type ImportedProduct = Product & { crmId: string | null };
+export type ImportedProduct = Product & { crmId: string | null; sync: ReturnType<typeof syncMarks> };
 
 /**
  * Reads Metakocka's catalogue in windows of 1000 (product_list has no total and no change filter,
@@ -337,9 +360,9 @@ export async function importProducts(
 		if (!batch.length) return;
 		const mappings = await store.products.getByMkIds(companyId, batch.map((p) => p.mk_id));
 		for (const p of batch) {
-			const crm = mappings.get(p.mk_id)?.crmId ?? null;
-			if (crm) mapped++;
-			products.push({ ...p, crmId: crm });
+			const mapping = mappings.get(p.mk_id);
+			if (mapping) mapped++;
+			products.push({ ...p, crmId: mapping?.crmId ?? null, sync: syncMarks(mapping, productView(p)) });
 		}
 		batch = [];
 	};

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { ConflictPolicy } from '../../../../src/sync/conflict';
 import { runSync } from '../../../../src/n8n';
 import { parseItem } from '../../../../src/input';
 import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
@@ -32,7 +33,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: MatchExisting; concurrency?: number };
+	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: MatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
 	return await runSync<ContactToSync>(this, {
 		parse: (i) => ({
 			itemIndex: i,

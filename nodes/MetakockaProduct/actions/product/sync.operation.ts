@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { ConflictPolicy } from '../../../../src/sync/conflict';
 import { runSync } from '../../../../src/n8n';
 import { parseCrmProduct, syncProducts, type ProductMatchExisting, type ProductToSync } from '../../../../src/sync/products';
 import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
@@ -30,7 +31,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: ProductMatchExisting; concurrency?: number };
+	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: ProductMatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
 	return await runSync<ProductToSync>(this, {
 		parse: (i) => parseCrmProduct({ crmId: this.getNodeParameter('crmId', i, ''), ...readProductFields(this, i) }, i),
 		sync: async (deps, products) => await syncProducts(deps, products, options),

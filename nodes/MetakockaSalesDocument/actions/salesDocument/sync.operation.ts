@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { parseItem } from '../../../../src/input';
+import type { ConflictPolicy } from '../../../../src/sync/conflict';
 import { runSync } from '../../../../src/n8n';
 import {
 	documentToSyncSchema,
@@ -47,7 +48,7 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: DocumentMatchExisting; concurrency?: number };
+	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: DocumentMatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
 	return await runSync<{ itemIndex: number; doc: DocumentFields }, ResolvedDocument>(this, {
 		parse: (i) => {
 			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i)) };
