@@ -29,6 +29,8 @@ export class MetakockaWebhookTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
+				// Without it n8n 2.41 answers the literal "firstEntryJson" instead of the node's {"status":"ok"}.
+				responseData: '',
 				path: 'metakocka',
 			},
 		],

@@ -178,7 +178,8 @@ export async function pollChanges(client: MetakockaClient, cursor: TriggerCursor
 	const pollStart = now();
 	const key = cursorKey(options);
 	const fresh = !cursor || cursor.v !== 1 || cursor.key !== key;
-	const next: TriggerCursor = fresh ? { v: 1, key, activatedAt: new Date(pollStart).toISOString() } : structuredClone(cursor);
+	// Not structuredClone: n8n hands static data loaded from its database back as a Proxy, which it cannot clone.
+	const next: TriggerCursor = fresh ? { v: 1, key, activatedAt: new Date(pollStart).toISOString() } : (JSON.parse(JSON.stringify(cursor)) as TriggerCursor);
 	const sinceMs = toMs(options.since);
 	const ctx: Ctx = {
 		client,

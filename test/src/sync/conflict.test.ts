@@ -174,7 +174,7 @@ describe('conflict policy: documents', () => {
 		expect(out.status).toBe(status);
 		expect(out.conflict).toMatchObject({ policy, fields: ['notes'], metakocka: { notes: 'Spremenjeno v Metakocki' }, crm: { notes: 'Dostava dopoldne' } });
 		const now = await client.getDocument('sales_order', { mk_id: created.mkId! });
-		expect(now?.notes).toBe(notesAfter);
+		expect((now as { notes?: string } | null)?.notes).toBe(notesAfter);
 		const { documents } = await importDocuments(client, store, { docType: 'sales_order', useCursor: false, since: new Date(Date.now() - 86_400_000) });
 		expect((documents.find((d) => d.mk_id === created.mkId) as { sync?: unknown })?.sync).toMatchObject({ crmId, crmChanged: policy === 'skip' });
 	});
