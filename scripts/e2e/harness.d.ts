@@ -68,6 +68,85 @@ export function adaptWorkflow(
 export function readExample(file: string): WorkflowJson;
 export function freePort(): Promise<number>;
 export function startStack(options?: Record<string, unknown>): Promise<any>;
+
+/** Options startStack understands (all optional; see harness.js). */
+export interface StackOptions {
+	port?: number;
+	brokerPort?: number;
+	sandboxPort?: number;
+	userFolder?: string;
+	workDir?: string;
+	keepWorkDir?: boolean;
+	logFile?: string;
+	copyLogTo?: string;
+	sandbox?: { companyId?: string; secretKey?: string };
+	openai?: false;
+	embeddedPostgres?: boolean;
+	build?: boolean;
+	/** An already packed package to install instead of building and packing. */
+	tgz?: string;
+	owner?: { email: string; password: string; firstName: string; lastName: string };
+	encryptionKey?: string;
+	n8nEnv?: Record<string, string>;
+	/** n8n's own database: sqlite (default) or a fresh Postgres database (dropped by stop()). */
+	n8nDatabase?: 'sqlite' | 'postgres';
+	n8nPostgresDatabase?: string;
+	/** EXECUTIONS_MODE=queue with Redis, a unique Bull/Redis prefix, n8n in Postgres and `workers` workers (default 2). */
+	queueMode?: boolean;
+	workers?: number;
+	workerConcurrency?: number;
+	workerEnv?: Record<string, string>;
+	redis?: { host?: string; port?: number };
+	log?: (message: string) => void;
+	[key: string]: unknown;
+}
+
+/** One n8n process the harness started (`n8n start`, or `n8n worker` in queue mode). */
+export interface N8nProcess {
+	/** main: the editor/REST URL; worker: its health server. */
+	url: string;
+	port: number;
+	brokerPort: number;
+	pid: number;
+	logFile: string;
+	role: 'main' | 'worker';
+	name: string;
+	userFolder: string;
+	tail(): string;
+	exited(): { code: number | null; signal: string | null } | null;
+	stop(): Promise<unknown>;
+}
+
+/** What startStack resolves to (the fields the suites use). */
+export interface E2eStack {
+	url: string;
+	client: N8nClient;
+	runtime: RuntimeInfo;
+	workDir: string;
+	userFolder: string;
+	tgz: string;
+	owner: { email: string; password: string };
+	credentials: Record<string, CredentialRef>;
+	sandbox: { baseUrl: string; companyId: string; secretKey: string; api: any };
+	openai?: { baseUrl: string };
+	postgres: { host: string; port: number; database: string; user: string; password?: string };
+	n8nDatabase: { type: 'sqlite'; file: string } | { type: 'postgresdb'; host: string; port: number; database: string; user: string; password?: string };
+	queue?: { redis: { host: string; port: number }; bullPrefix: string; redisPrefix: string };
+	n8n: N8nProcess;
+	workers: N8nProcess[];
+	stop(): Promise<void>;
+	/** Stops n8n (workers, then main); sandbox, stub and database stay. */
+	stopN8n(): Promise<void>;
+	/** Starts n8n again with the same user folder, database, ports and key, and logs in again. */
+	startN8n(): Promise<void>;
+	restart(options?: { whileStopped?: () => Promise<void> }): Promise<void>;
+	/** executionId → the worker(s) whose log says it started that execution. */
+	executionWorkers(): Record<string, Array<{ worker: number; name: string; job: string }>>;
+}
+
+export function executionWorkers(workers: Array<{ logFile: string; name: string }>): Record<string, Array<{ worker: number; name: string; job: string }>>;
+export function redisAnswers(redis: { host: string; port: number }, timeoutMs?: number): Promise<boolean>;
+export function deleteRedisKeys(redis: { host: string; port: number }, prefixes: string[], runtime: { n8nDir: string }): Promise<number>;
 export function buildAndPack(options: { outDir: string; log?: (m: string) => void; build?: boolean }): string;
 export function installPackage(options: { tgz: string; userFolder: string; log?: (m: string) => void }): { packageDir: string; version: string };
 export function startN8n(options: Record<string, unknown>): Promise<any>;

@@ -146,12 +146,23 @@ function n8nEnv({ userFolder, port, brokerPort, encryptionKey, extraEnv = {}, no
 	};
 }
 
-/** Starts `n8n start` with Node 24; resolves once the REST API answers. */
-async function startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, logFile, extraEnv, log = defaultLog, timeoutMs = 240000 }) {
+/**
+ * Starts `n8n start` with Node 24; resolves once the REST API answers. With `command: 'worker'` it
+ * starts `n8n worker` (queue mode) instead: `port` is then the main instance's port (for the URLs the
+ * worker builds), `healthPort` the worker server's (QUEUE_HEALTH_CHECK_PORT, on 127.0.0.1), and it
+ * resolves once /healthz/readiness there answers 200 (database migrated, Redis connected, jobs taken).
+ * `args` are appended to the command (e.g. ['--concurrency=1']).
+ */
+async function startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, logFile, extraEnv, log = defaultLog, timeoutMs = 240000, command = 'start', args = [], healthPort, name }) {
+	const worker = command === 'worker';
+	if (worker && !healthPort) throw new Error('startN8n: a worker needs a healthPort');
 	fs.mkdirSync(userFolder, { recursive: true });
 	const out = fs.openSync(logFile, 'a');
-	const env = n8nEnv({ userFolder, port, brokerPort, encryptionKey, extraEnv, nodeBin: runtime.nodeBin });
-	const child = spawn(runtime.nodeBin, ['--require', path.join(__dirname, 'parent-watchdog.js'), runtime.n8nBin, 'start'], {
+	const workerEnv = worker
+		? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1', EXECUTIONS_MODE: 'queue' }
+		: {};
+	const env = n8nEnv({ userFolder, port, brokerPort, encryptionKey, extraEnv: { ...workerEnv, ...(extraEnv ?? {}) }, nodeBin: runtime.nodeBin });
+	const child = spawn(runtime.nodeBin, ['--require', path.join(__dirname, 'parent-watchdog.js'), runtime.n8nBin, command, ...args], {
 		cwd: userFolder,
 		env,
 		stdio: ['ignore', out, out],
@@ -165,15 +176,21 @@ async function startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, 
 			resolve(exited);
 		});
 	});
-	const url = `http://127.0.0.1:${port}`;
+	const url = worker ? `http://127.0.0.1:${healthPort}` : `http://127.0.0.1:${port}`;
 	const tail = () => fs.readFileSync(logFile, 'utf8').split('\n').slice(-40).join('\n');
+	const label = name ?? (worker ? 'n8n worker' : 'n8n');
 	const handle = {
 		url,
-		port,
+		port: worker ? healthPort : port,
 		brokerPort,
 		pid: child.pid,
 		logFile,
+		role: worker ? 'worker' : 'main',
+		name: label,
+		userFolder,
 		tail,
+		/** Whether the process has exited (and how). */
+		exited: () => exited,
 		async stop() {
 			if (exited) return exited;
 			try {
@@ -200,16 +217,18 @@ async function startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, 
 		},
 	};
 	const started = Date.now();
-	log(`starting n8n ${runtime.n8nVersion} on ${url} (broker 127.0.0.1:${brokerPort}, user folder ${userFolder})`);
+	if (worker) log(`starting ${label} ${runtime.n8nVersion} (health ${url}, broker 127.0.0.1:${brokerPort}, user folder ${userFolder})`);
+	else log(`starting n8n ${runtime.n8nVersion} on ${url} (broker 127.0.0.1:${brokerPort}, user folder ${userFolder})`);
 	for (;;) {
-		if (exited) throw new Error(`n8n exited during start-up (${JSON.stringify(exited)}):\n${tail()}`);
+		if (exited) throw new Error(`${label} exited during start-up (${JSON.stringify(exited)}):\n${tail()}`);
 		if (Date.now() - started > timeoutMs) {
 			await handle.stop();
-			throw new Error(`n8n did not answer on ${url} within ${timeoutMs / 1000} s:\n${tail()}`);
+			throw new Error(`${label} did not answer on ${url} within ${timeoutMs / 1000} s:\n${tail()}`);
 		}
 		try {
 			const ready = await fetch(`${url}/healthz/readiness`);
 			if (ready.ok) {
+				if (worker) break;
 				const settings = await fetch(`${url}/rest/settings`);
 				if (settings.ok) break;
 			}
@@ -218,7 +237,7 @@ async function startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, 
 		}
 		await sleep(500);
 	}
-	log(`n8n answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+	log(`${label} answered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	return handle;
 }
 
@@ -486,6 +505,115 @@ function readExample(file) {
 	return JSON.parse(fs.readFileSync(path.isAbsolute(file) ? file : path.join(ROOT, 'examples', file), 'utf8'));
 }
 
+// --- queue mode: n8n's database in Postgres, Redis ----------------------------------------------
+
+/** Whether Redis answers PING on host:port. */
+function redisAnswers({ host, port }, timeoutMs = 2000) {
+	return new Promise((resolve) => {
+		const socket = net.connect({ port, host });
+		const done = (ok) => {
+			socket.destroy();
+			resolve(ok);
+		};
+		socket.setTimeout(timeoutMs, () => done(false));
+		socket.once('error', () => done(false));
+		socket.once('connect', () => socket.write('PING\r\n'));
+		socket.once('data', (data) => done(/^\+PONG/.test(data.toString())));
+	});
+}
+
+/** Deletes every Redis key under the given prefixes (the run's Bull queue, pub/sub and cache keys). */
+async function deleteRedisKeys({ host, port }, prefixes, runtime) {
+	const Redis = require(require.resolve('ioredis', { paths: [runtime.n8nDir] }));
+	const redis = new Redis({ host, port, lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+	let deleted = 0;
+	try {
+		await redis.connect();
+		for (const prefix of prefixes) {
+			let cursor = '0';
+			do {
+				const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+				cursor = next;
+				if (keys.length) deleted += await redis.del(...keys);
+			} while (cursor !== '0');
+		}
+	} finally {
+		redis.disconnect();
+	}
+	return deleted;
+}
+
+function pgClient(config, database = config.database) {
+	const { Client } = require(require.resolve('pg', { paths: [ROOT] }));
+	return new Client({ host: config.host, port: config.port, user: config.user, password: config.password ?? '', database, connectionTimeoutMillis: 5000 });
+}
+
+async function createDatabase(config, name) {
+	const client = pgClient(config);
+	await client.connect();
+	try {
+		await client.query(`CREATE DATABASE "${name}"`);
+	} finally {
+		await client.end().catch(() => {});
+	}
+}
+
+async function dropDatabase(config, name) {
+	const client = pgClient(config);
+	await client.connect();
+	try {
+		// WITH (FORCE): a killed n8n may leave a connection behind (Postgres 13+).
+		await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+	} finally {
+		await client.end().catch(() => {});
+	}
+}
+
+/** The log file of worker `index` (1-based), next to the main log: n8n.log → n8n.worker-1.log. */
+function workerLogFile(mainLogFile, index) {
+	const ext = path.extname(mainLogFile);
+	return `${mainLogFile.slice(0, mainLogFile.length - ext.length)}.worker-${index}${ext || '.log'}`;
+}
+
+/**
+ * A worker's own user folder (n8n keeps a crash journal, an event log and its settings there, and a
+ * second process finding the first one's crash journal waits 10 s), sharing the main instance's
+ * installed community packages through a symlink.
+ */
+function prepareWorkerFolder(folder, mainUserFolder) {
+	const dotN8n = path.join(folder, '.n8n');
+	fs.mkdirSync(dotN8n, { recursive: true });
+	const link = path.join(dotN8n, 'nodes');
+	const target = path.join(mainUserFolder, '.n8n', 'nodes');
+	let current;
+	try {
+		current = fs.readlinkSync(link);
+	} catch {
+		current = undefined;
+	}
+	if (current !== target) {
+		fs.rmSync(link, { recursive: true, force: true });
+		fs.symlinkSync(target, link, 'dir');
+	}
+}
+
+/** Which worker ran which execution, from the workers' logs ("Worker started execution 12 (job 3)"). */
+function executionWorkers(workers) {
+	const byExecution = {};
+	workers.forEach((w, i) => {
+		let text = '';
+		try {
+			text = fs.readFileSync(w.logFile, 'utf8');
+		} catch {
+			return;
+		}
+		for (const m of text.matchAll(/Worker started execution (\d+) \(job ([^)]+)\)/g)) {
+			(byExecution[m[1]] ??= []).push({ worker: i + 1, name: w.name, job: m[2] });
+		}
+	});
+	return byExecution;
+}
+
 // --- the whole stack ------------------------------------------------------------------------------
 
 /**
@@ -496,6 +624,18 @@ function readExample(file) {
  *   sandbox: {companyId, secretKey}, openai: false to skip the stub, embeddedPostgres: true to allow PGlite
  *   build: false to pack what dist/ holds, owner: {email, password, firstName, lastName}
  *   encryptionKey: n8n's (default: a fixed key per user folder, stored in it)
+ *   tgz: an already packed package to install (no build, no pack)
+ *   n8nDatabase: 'sqlite' (default) or 'postgres': n8n's own database in a fresh Postgres database
+ *     (n8n_e2e_<random>) on the Postgres the credentials use, dropped by stop();
+ *     n8nPostgresDatabase: use this existing database instead (kept)
+ *   queueMode: true for EXECUTIONS_MODE=queue with Redis (implies n8nDatabase 'postgres'):
+ *     redis: {host, port} (default REDIS_HOST/REDIS_PORT or 127.0.0.1:6379), a unique Bull and Redis
+ *     key prefix per stack (keys deleted by stop()), workers: how many `n8n worker` processes
+ *     (default 2), workerConcurrency: their --concurrency (default n8n's), workerEnv: extra env for them
+ *   n8nEnv: extra environment for every n8n process
+ * The stack has stop(), and stopN8n(), startN8n() and restart({ whileStopped }) to stop and start
+ * n8n (main and workers) again with the same user folder, database, ports and key; the sandbox, the
+ * stub and the credentials stay.
  */
 async function startStack(options = {}) {
 	const log = options.log ?? defaultLog;
@@ -522,9 +662,15 @@ async function startStack(options = {}) {
 		stack.workDir = workDir;
 		if (!options.workDir && !options.keepWorkDir) stops.push(async () => fs.rmSync(workDir, { recursive: true, force: true }));
 
+		const queueMode = options.queueMode === true;
+		const workerCount = queueMode ? Math.max(0, Number(options.workers ?? 2)) : 0;
+		if (!queueMode && options.workers) throw new Error('startStack: workers need queueMode: true');
+		const n8nDatabase = options.n8nDatabase ?? (queueMode ? 'postgres' : 'sqlite');
+		if (queueMode && n8nDatabase !== 'postgres') throw new Error('startStack: queue mode needs n8nDatabase: postgres (a database all processes share)');
+
 		const userFolder = options.userFolder ?? path.join(workDir, 'user');
 		stack.userFolder = userFolder;
-		const tgz = buildAndPack({ outDir: path.join(workDir, 'pack'), log, build: options.build !== false });
+		const tgz = options.tgz ?? buildAndPack({ outDir: path.join(workDir, 'pack'), log, build: options.build !== false });
 		stack.tgz = tgz;
 		installPackage({ tgz, userFolder, log });
 
@@ -553,30 +699,158 @@ async function startStack(options = {}) {
 		if (!fs.existsSync(keyFile)) fs.writeFileSync(keyFile, options.encryptionKey ?? crypto.randomBytes(24).toString('hex'));
 		const encryptionKey = fs.readFileSync(keyFile, 'utf8').trim();
 
+		// n8n's own database.
+		const n8nEnvExtra = {};
+		if (n8nDatabase === 'postgres') {
+			if (pg.embedded) throw new Error('startStack: n8n in Postgres (queue mode) needs a real Postgres, not the embedded PGlite');
+			const database = options.n8nPostgresDatabase ?? `n8n_e2e_${crypto.randomBytes(5).toString('hex')}`;
+			if (!options.n8nPostgresDatabase) {
+				await createDatabase(pg.config, database);
+				stops.push(async () => {
+					await dropDatabase(pg.config, database);
+					log(`dropped n8n's database ${database}`);
+				});
+			}
+			stack.n8nDatabase = { type: 'postgresdb', ...pg.config, database };
+			Object.assign(n8nEnvExtra, {
+				DB_TYPE: 'postgresdb',
+				DB_POSTGRESDB_HOST: pg.config.host,
+				DB_POSTGRESDB_PORT: String(pg.config.port),
+				DB_POSTGRESDB_DATABASE: database,
+				DB_POSTGRESDB_USER: pg.config.user,
+				DB_POSTGRESDB_PASSWORD: pg.config.password ?? '',
+				DB_POSTGRESDB_SCHEMA: 'public',
+			});
+			log(`n8n's database: Postgres ${pg.config.host}:${pg.config.port}/${database}`);
+		} else if (n8nDatabase === 'sqlite') {
+			stack.n8nDatabase = { type: 'sqlite', file: path.join(userFolder, '.n8n', 'database.sqlite') };
+		} else {
+			throw new Error(`startStack: unknown n8nDatabase ${n8nDatabase}`);
+		}
+
+		if (queueMode) {
+			const redis = {
+				host: options.redis?.host ?? process.env.REDIS_HOST ?? '127.0.0.1',
+				port: Number(options.redis?.port ?? process.env.REDIS_PORT ?? 6379),
+			};
+			if (!(await redisAnswers(redis))) throw new Error(`Queue mode needs Redis; nothing answered PING on ${redis.host}:${redis.port} (set REDIS_HOST/REDIS_PORT)`);
+			const token = crypto.randomBytes(5).toString('hex');
+			// Unique per stack, so runs (and other stacks on the same Redis) never see each other's jobs or messages.
+			const bullPrefix = `bull-mke2e-${token}`;
+			const redisPrefix = `n8n-mke2e-${token}`;
+			stack.queue = { redis, bullPrefix, redisPrefix };
+			Object.assign(n8nEnvExtra, {
+				EXECUTIONS_MODE: 'queue',
+				QUEUE_BULL_REDIS_HOST: redis.host,
+				QUEUE_BULL_REDIS_PORT: String(redis.port),
+				QUEUE_BULL_PREFIX: bullPrefix,
+				N8N_REDIS_KEY_PREFIX: redisPrefix,
+			});
+			stops.push(async () => {
+				const deleted = await deleteRedisKeys(redis, [bullPrefix, redisPrefix], runtime);
+				log(`deleted ${deleted} Redis keys under ${bullPrefix}:*, ${redisPrefix}:*`);
+			});
+			log(`queue mode: Redis ${redis.host}:${redis.port}, Bull prefix ${bullPrefix}, ${workerCount} worker(s)`);
+		}
+
 		const port = options.port ?? (await freePort());
 		const brokerPort = options.brokerPort ?? (await freePort());
 		for (const p of [port, brokerPort]) if (await portInUse(p)) throw new Error(`Port ${p} on 127.0.0.1 is in use`);
-		const n8n = await startN8n({
-			runtime,
-			userFolder,
-			port,
-			brokerPort,
-			encryptionKey,
-			logFile: options.logFile ?? path.join(workDir, 'n8n.log'),
-			extraEnv: options.n8nEnv,
-			log,
-		});
+		const logFile = options.logFile ?? path.join(workDir, 'n8n.log');
+		const mainEnv = { ...n8nEnvExtra, ...(options.n8nEnv ?? {}) };
+		const workerSpecs = [];
+		for (let i = 1; i <= workerCount; i++) {
+			const healthPort = await freePort();
+			const workerBroker = await freePort();
+			workerSpecs.push({
+				index: i,
+				name: `n8n worker ${i}`,
+				userFolder: path.join(workDir, `worker-${i}`),
+				healthPort,
+				brokerPort: workerBroker,
+				logFile: workerLogFile(logFile, i),
+				args: options.workerConcurrency ? [`--concurrency=${options.workerConcurrency}`] : [],
+				env: { ...mainEnv, ...(options.workerEnv ?? {}) },
+			});
+		}
+		stack.workers = [];
+
+		const startProcesses = async () => {
+			const n8n = await startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, logFile, extraEnv: mainEnv, log });
+			stack.n8n = n8n;
+			stack.url = n8n.url;
+			// Workers after the main instance: it runs the database migrations they wait for.
+			stack.workers = [];
+			const results = await Promise.allSettled(
+				workerSpecs.map(async (w) => {
+					prepareWorkerFolder(w.userFolder, userFolder);
+					return await startN8n({
+						runtime,
+						userFolder: w.userFolder,
+						port,
+						brokerPort: w.brokerPort,
+						healthPort: w.healthPort,
+						encryptionKey,
+						logFile: w.logFile,
+						extraEnv: w.env,
+						command: 'worker',
+						args: w.args,
+						name: w.name,
+						log,
+					});
+				}),
+			);
+			stack.workers = results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+			const failed = results.find((r) => r.status === 'rejected');
+			if (failed) {
+				await stopProcesses();
+				throw failed.reason;
+			}
+		};
+		let processesRunning = false;
+		const stopProcesses = async () => {
+			const workers = stack.workers ?? [];
+			await Promise.all(workers.map((w) => w.stop()));
+			if (stack.n8n) await stack.n8n.stop();
+			processesRunning = false;
+		};
+
+		await startProcesses();
+		processesRunning = true;
 		stops.push(async () => {
-			if (options.copyLogTo) fs.copyFileSync(n8n.logFile, options.copyLogTo);
-			await n8n.stop();
+			if (options.copyLogTo) fs.copyFileSync(stack.n8n.logFile, options.copyLogTo);
+			await stopProcesses();
 			log('n8n stopped');
 		});
-		stack.n8n = n8n;
-		stack.url = n8n.url;
 
-		const client = new N8nClient(n8n.url);
+		const client = new N8nClient(stack.n8n.url);
 		stack.client = client;
 		stack.owner = await client.ensureOwner(options.owner ?? DEFAULT_OWNER);
+
+		/** Stops n8n (workers first, then main); the rest of the stack keeps running. */
+		stack.stopN8n = async () => {
+			if (!processesRunning) return;
+			await stopProcesses();
+			log('n8n stopped (for a restart)');
+		};
+		/** Starts n8n again as it was (same user folder, database, ports, key) and logs the client in again. */
+		stack.startN8n = async () => {
+			if (processesRunning) return;
+			if (stopped) throw new Error('startN8n: the stack was stopped');
+			await startProcesses();
+			processesRunning = true;
+			await client.ensureOwner(stack.owner);
+		};
+		/** stopN8n, then whileStopped() (e.g. changes n8n must not see live), then startN8n. */
+		stack.restart = async ({ whileStopped } = {}) => {
+			const t = Date.now();
+			await stack.stopN8n();
+			if (whileStopped) await whileStopped();
+			await stack.startN8n();
+			log(`n8n restarted in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+		};
+		/** executionId → [{worker (1-based), name, job}] from the workers' logs. */
+		stack.executionWorkers = () => executionWorkers(stack.workers ?? []);
 
 		const specs = credentialSpecs({ sandbox: stack.sandbox, postgres: stack.postgres, openai: stack.openai });
 		stack.credentials = {};
@@ -598,9 +872,12 @@ module.exports = {
 	adaptWorkflow,
 	buildAndPack,
 	credentialSpecs,
+	deleteRedisKeys,
+	executionWorkers,
 	freePort,
 	installPackage,
 	readExample,
+	redisAnswers,
 	startN8n,
 	startStack,
 };

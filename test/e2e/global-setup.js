@@ -36,7 +36,14 @@ module.exports = async function globalSetup() {
 		userFolder: stack.userFolder,
 		n8nVersion: stack.runtime.n8nVersion,
 		logFile,
+		// The packed package, for suites that start an n8n of their own (trigger, queue mode): same bytes, no rebuild.
+		tgz: stack.tgz,
 		setupSeconds: Math.round((Date.now() - started) / 1000),
 	};
 	fs.writeFileSync(path.join(outDir, 'stack.json'), JSON.stringify(info, null, 2));
+	// This run's own copy, which the suites read (helpers.ts: stack()): another e2e run started in the
+	// same checkout meanwhile rewrites test-output/e2e/stack.json, and must not send these suites to its n8n.
+	const own = path.join(stack.workDir, 'stack.json');
+	fs.writeFileSync(own, JSON.stringify(info, null, 2));
+	process.env.METAKOCKA_E2E_STACK_FILE = own;
 };

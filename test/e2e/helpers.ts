@@ -1,10 +1,10 @@
-import { readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { Pool } from 'pg';
 
-import { adaptWorkflow, N8nClient, readExample, type CredentialRef, type WorkflowJson } from '../../scripts/e2e/harness';
+import { adaptWorkflow, N8nClient, readExample, startStack, type CredentialRef, type E2eStack, type StackOptions, type WorkflowJson } from '../../scripts/e2e/harness';
 
-/** What global-setup.js started (test-output/e2e/stack.json). */
+/** What global-setup.js started (test-output/e2e/stack.json, and this run's own copy). */
 export interface Stack {
 	url: string;
 	cookie: string;
@@ -20,12 +20,16 @@ export interface Stack {
 	userFolder: string;
 	n8nVersion: string;
 	logFile: string;
+	/** The packed package the global setup installed (for suites that start an n8n of their own). */
+	tgz?: string;
 }
 
 export const OUTPUT_DIR = join(__dirname, '..', '..', 'test-output', 'e2e');
 
 export function stack(): Stack {
-	return JSON.parse(readFileSync(join(OUTPUT_DIR, 'stack.json'), 'utf8')) as Stack;
+	// The global setup of this run says where its own copy is; the shared file is the fallback.
+	const file = process.env.METAKOCKA_E2E_STACK_FILE && existsSync(process.env.METAKOCKA_E2E_STACK_FILE) ? process.env.METAKOCKA_E2E_STACK_FILE : join(OUTPUT_DIR, 'stack.json');
+	return JSON.parse(readFileSync(file, 'utf8')) as Stack;
 }
 
 export function client(s: Stack = stack()): N8nClient {
@@ -68,4 +72,29 @@ export function sampleFromCodeNode(workflow: WorkflowJson, nodeName: string): an
 	const match = /return \[\{ json: \{ body: ([\s\S]*) \} \}\];/.exec(code);
 	if (!match) throw new Error(`No sample in ${nodeName}`);
 	return JSON.parse(match[1]);
+}
+
+/**
+ * An n8n of the suite's own (for what the shared one cannot do: a restart, queue mode), with its own
+ * sandbox, installing the package the global setup packed. Logs go to test-output/e2e/<name>.log.
+ */
+export async function ownStack(name: string, options: StackOptions = {}): Promise<E2eStack> {
+	const s = stack();
+	const logFile = join(OUTPUT_DIR, `${name}.log`);
+	for (const file of readdirSync(OUTPUT_DIR)) if (file.startsWith(`${name}.`) && file.endsWith('.log')) rmSync(join(OUTPUT_DIR, file), { force: true });
+	const tgz = s.tgz && existsSync(s.tgz) ? s.tgz : undefined;
+	return (await startStack({ openai: false, ...(tgz ? { tgz } : { build: false }), logFile, ...options })) as E2eStack;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after timeoutMs. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false>, { timeoutMs = 60000, intervalMs = 500 } = {}): Promise<T> {
+	const started = Date.now();
+	for (;;) {
+		const value = await check();
+		if (value !== undefined && value !== false) return value as T;
+		if (Date.now() - started > timeoutMs) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+		await sleep(intervalMs);
+	}
 }
