@@ -2,4 +2,5 @@
 export * from './context';
 export * from './errors';
 export * from './items';
+export * from './parameters';
 export * from './sync';

@@ -1,8 +1,8 @@
 // Metakocka sandbox: a local HTTP server that behaves like the documented Metakocka REST API.
 import { defaultSeed, loadSeedFile, type SeedData } from './seed';
-import { type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStore } from './server';
+import { type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStats, type SandboxStore } from './server';
 
-export type { FaultKind, FaultSpec, SandboxCompany, SandboxStore } from './server';
+export type { FaultKind, FaultSpec, SandboxCompany, SandboxStats, SandboxStore } from './server';
 export type { SeedData, SeedStockRow } from './seed';
 export type { WebhookAttempt, WebhookDelivery, WebhookReceiverSpec } from './webhooks';
 export { signWebhookBody, STOCK_EVENT } from './webhooks';
@@ -42,8 +42,10 @@ export interface Sandbox {
 	clearFaults(): void;
 	setLatency(ms: number): void;
 	setFaultRate(rate: number): void;
-	/** How many searches arrived while another of the same company ran, and the highest per-company concurrency seen. */
-	stats(): { maxConcurrentSearchesPerCompany: number; searchesQueued: number };
+	/** How many searches arrived while another of the same company ran, the highest per-company search concurrency, and the most calls in flight at once. */
+	stats(): SandboxStats;
+	/** Starts the stats afresh (counters are separate: resetCounters). */
+	resetStats(): void;
 	/** Snapshot of a company's data (default company when omitted), in the API's own shapes. */
 	store(companyId?: string): SandboxStore;
 	/** Back to the seed (the given one, else the one the sandbox started with). */
@@ -88,6 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		setLatency: (ms) => server.setLatency(ms),
 		setFaultRate: (rate) => server.setFaultRate(rate),
 		stats: () => server.stats(),
+		resetStats: () => server.resetStats(),
 		store: (companyId) => server.store(companyId),
 		reset: (s) => server.reset(s),
 		addWebhook: (spec) => server.addWebhook(spec),

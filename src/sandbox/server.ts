@@ -55,6 +55,16 @@ export interface SandboxStore {
 	messages: Obj[];
 }
 
+/** Queueing and concurrency seen by the sandbox since start or the last stats reset. */
+export interface SandboxStats {
+	/** The highest number of searches of one company running at once (1: the queue held). */
+	maxConcurrentSearchesPerCompany: number;
+	/** Searches that arrived while another search of the same company ran or waited. */
+	searchesQueued: number;
+	/** The highest number of Metakocka calls (any method) in flight at once: how hard a client pushed. */
+	maxConcurrentCalls: number;
+}
+
 export interface ServerConfig {
 	companies: SandboxCompany[];
 	latencyMs: number;
@@ -122,7 +132,9 @@ export class SandboxServer {
 	private faultRate: number;
 	private rng: () => number;
 	private locks = new Map<string, SearchLock>();
-	private searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0 };
+	private searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0, maxConcurrentCalls: 0 };
+	/** Metakocka calls being answered right now (any method, any company). */
+	private inFlight = 0;
 	private timers = new Set<NodeJS.Timeout>();
 	readonly webhooks: WebhookDispatcher;
 
@@ -192,8 +204,11 @@ export class SandboxServer {
 	setFaultRate(rate: number): void {
 		this.faultRate = Math.min(1, Math.max(0, Number(rate) || 0));
 	}
-	stats(): { maxConcurrentSearchesPerCompany: number; searchesQueued: number } {
+	stats(): SandboxStats {
 		return { ...this.searchStats };
+	}
+	resetStats(): void {
+		this.searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0, maxConcurrentCalls: 0 };
 	}
 
 	// --- webhooks [DOC:webhooks.md]; receivers are registered here, not in a UI [INF] ----------------
@@ -323,6 +338,10 @@ export class SandboxServer {
 		const method = req.method === 'POST' ? resolveMethod(url.pathname) : undefined;
 		if (!method) return this.sendHtml(res, 404, html404Page(url.pathname));
 		this.count(method);
+		this.inFlight++;
+		this.searchStats.maxConcurrentCalls = Math.max(this.searchStats.maxConcurrentCalls, this.inFlight);
+		// 'close' comes once the answer is sent or the socket is gone (dropped, lost, client gave up).
+		res.once('close', () => this.inFlight--);
 		const started = Date.now();
 
 		const fault = this.takeFault(method);
@@ -434,6 +453,9 @@ export class SandboxServer {
 					return this.sendJson(res, { ok: true });
 				case 'GET /__sandbox/stats':
 					return this.sendJson(res, this.stats());
+				case 'POST /__sandbox/stats/reset':
+					this.resetStats();
+					return this.sendJson(res, { ok: true });
 				case 'POST /__sandbox/faults': {
 					const specs = Array.isArray(body) ? body : [body];
 					for (const s of specs) if (!isObj(s) || !FAULT_KINDS.includes(s.kind as FaultKind)) return this.sendJson(res, { error: `invalid fault spec: ${JSON.stringify(s)}`, kinds: FAULT_KINDS }, 400);

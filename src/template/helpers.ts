@@ -1,7 +1,7 @@
 import type { HelperOptions } from 'handlebars';
 
 import { TemplateError } from './errors';
-import { formatDate, numberFormatter, parseDate, parseNumber, plainSpaces, type DateFormat } from './values';
+import { formatDate, moneyFormatter, numberFormatter, parseDate, parseNumber, plainSpaces, type DateFormat } from './values';
 
 /** What renderTemplate passes to every helper through Handlebars' private data (@locale, @currency). */
 export interface RenderData {
@@ -120,12 +120,7 @@ export function createHelpers(builtins: { each: Helper; with: Helper }): Record<
 			let format: Intl.NumberFormat | undefined;
 			let problem = '';
 			try {
-				format = numberFormatter(locale, {
-					style: 'currency',
-					currency: code,
-					// sl-SI leaves 4-digit amounts ungrouped ("1234,56 €"); invoices group them.
-					useGrouping: 'always' as unknown as boolean,
-				});
+				format = moneyFormatter(locale, code);
 			} catch (error) {
 				problem = (error as Error).message;
 			}

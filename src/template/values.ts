@@ -3,6 +3,9 @@
 
 export const TIME_ZONE = 'Europe/Ljubljana';
 
+/** At most one separator, the decimal one: "209", "24.8", "209,00". */
+const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+
 /**
  * A number from a number or a Metakocka string: "24.8", "209,00", "1.895,01", "1,234.56", "1 234,5 €".
  * With a single separator the last one is the decimal point (Metakocka never sends bare
@@ -13,6 +16,8 @@ export function parseNumber(value: unknown): number | undefined {
 	if (typeof value !== 'string') return undefined;
 	let text = value.trim().replace(/\u2212/g, '-');
 	if (text === '' || text.length > 64) return undefined;
+	// The common case needs none of the clean-up below.
+	if (PLAIN_NUMBER.test(text)) return Number(text.replace(',', '.'));
 	text = text.replace(/[\s\u00a0\u202f']/g, '').replace(/^(?:EUR|€|\$|USD|CHF|GBP|£)|(?:EUR|€|\$|USD|CHF|GBP|£)$/gi, '');
 	if (!/^[+-]?(?:\d|[.,]\d)[\d.,]*$/.test(text)) return undefined;
 	const lastDot = text.lastIndexOf('.');
@@ -139,6 +144,42 @@ export function numberFormatter(locale: string, options: Intl.NumberFormatOption
 	return found;
 }
 
+const moneyFormatters = new Map<string, Intl.NumberFormat>();
+
+/**
+ * The money helper's formatter for a locale and currency. Its options never vary, so this skips
+ * building numberFormatter's options key on every call (the money helper is the hottest in renders).
+ */
+export function moneyFormatter(locale: string, currency: string): Intl.NumberFormat {
+	const key = `${locale}|${currency}`;
+	let found = moneyFormatters.get(key);
+	if (!found) {
+		found = numberFormatter(locale, {
+			style: 'currency',
+			currency,
+			// sl-SI leaves 4-digit amounts ungrouped ("1234,56 €"); invoices group them.
+			useGrouping: 'always' as unknown as boolean,
+		});
+		if (moneyFormatters.size > 200) moneyFormatters.clear();
+		moneyFormatters.set(key, found);
+	}
+	return found;
+}
+
+const shortDateFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The default {{date}} format's formatter, cached by locale and time zone only (as moneyFormatter). */
+function shortDateFormatter(locale: string, timeZone: string): Intl.DateTimeFormat {
+	const key = `${locale}|${timeZone}`;
+	let found = shortDateFormatters.get(key);
+	if (!found) {
+		found = formatter(locale, { timeZone, day: 'numeric', month: 'numeric', year: 'numeric' });
+		if (shortDateFormatters.size > 200) shortDateFormatters.clear();
+		shortDateFormatters.set(key, found);
+	}
+	return found;
+}
+
 /** Plain spaces and an ASCII minus, so output compares and copies predictably in plain-text mail. */
 export function plainSpaces(text: string): string {
 	return text.replace(/[\u00a0\u202f]/g, ' ').replace(/\u2212/g, '-');
@@ -167,6 +208,6 @@ export function formatDate(parsed: ParsedDate, format: DateFormat, locale: strin
 		}
 		case 'short':
 		default:
-			return plainSpaces(formatter(locale, { timeZone, day: 'numeric', month: 'numeric', year: 'numeric' }).format(parsed.date));
+			return plainSpaces(shortDateFormatter(locale, timeZone).format(parsed.date));
 	}
 }

@@ -1,5 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { optionalItemParameter } from '../../../../src/n8n';
+
 /**
  * Partner fields mapped from the input item. The defaults read the field names most CRMs export,
  * so a typical contact item needs no mapping at all.
@@ -83,7 +85,7 @@ export function readPartnerFields(ctx: IExecuteFunctions, itemIndex: number): ID
 	const raw: IDataObject = {};
 	const contact: IDataObject = {};
 	for (const name of [...HEAD_FIELDS, 'email', 'phone']) {
-		const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+		const value = optionalItemParameter(ctx, name, itemIndex);
 		if (value === '' || value === undefined || value === null) continue;
 		if (CONTACT_FIELDS[name]) contact[CONTACT_FIELDS[name]] = value as string;
 		else raw[name] = value as string;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { ConflictPolicy } from '../../../../src/sync/conflict';
-import { runSync } from '../../../../src/n8n';
+import { itemParameter, runSync } from '../../../../src/n8n';
 import { parseItem } from '../../../../src/input';
 import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
 import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
@@ -37,7 +37,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runSync<ContactToSync>(this, {
 		parse: (i) => ({
 			itemIndex: i,
-			...parseItem(contactToSyncSchema, { crmId: this.getNodeParameter('crmId', i), partner: readPartnerFields(this, i) }, i),
+			...parseItem(contactToSyncSchema, { crmId: itemParameter(this, 'crmId', i), partner: readPartnerFields(this, i) }, i),
 		}),
 		sync: async (deps, contacts) => await syncPartners(deps, contacts, options),
 	});

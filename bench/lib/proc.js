@@ -1,0 +1,103 @@
+// Memory of a process tree from /proc (Linux): VmRSS now, VmHWM (peak), and a sampler that keeps
+// the highest RSS of the root process and of the whole tree (n8n and its task-runner children).
+'use strict';
+
+const fs = require('node:fs');
+
+function status(pid) {
+	try {
+		const text = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+		const kb = (key) => {
+			const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text);
+			return m ? Number(m[1]) * 1024 : 0;
+		};
+		return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+	} catch {
+		return undefined;
+	}
+}
+
+/** The pid and every descendant of it. */
+function tree(root) {
+	const children = new Map();
+	for (const name of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+			// pid (comm) state ppid …; comm may hold spaces and parentheses, so split after the last ')'.
+			const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+			if (!children.has(ppid)) children.set(ppid, []);
+			children.get(ppid).push(Number(name));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	const out = [];
+	const queue = [root];
+	while (queue.length) {
+		const pid = queue.shift();
+		out.push(pid);
+		queue.push(...(children.get(pid) ?? []));
+	}
+	return out;
+}
+
+/** Resets the peak (VmHWM) of every process in the tree to its current RSS (clear_refs 5). */
+function resetPeaks(root) {
+	for (const pid of tree(root)) {
+		try {
+			fs.writeFileSync(`/proc/${pid}/clear_refs`, '5');
+		} catch {
+			// not ours or gone: its VmHWM then stays the lifetime peak, the sampler still sees its RSS
+		}
+	}
+}
+
+/** Current RSS of the root process and of the tree. */
+function snapshot(root) {
+	let total = 0;
+	let main = 0;
+	for (const pid of tree(root)) {
+		const s = status(pid);
+		if (!s) continue;
+		total += s.rss;
+		if (pid === root) main = s.rss;
+	}
+	return { main, total };
+}
+
+/**
+ * Samples every `intervalMs` until stop(); stop() returns the RSS before, the highest sampled RSS of
+ * the root and of the tree, and the root's VmHWM (which also catches peaks between samples).
+ */
+function sampler(root, intervalMs = 20) {
+	resetPeaks(root);
+	const before = snapshot(root);
+	let peakMain = before.main;
+	let peakTotal = before.total;
+	let treeRefreshed = 0;
+	let pids = tree(root);
+	const timer = setInterval(() => {
+		if (Date.now() - treeRefreshed > 1000) {
+			pids = tree(root);
+			treeRefreshed = Date.now();
+		}
+		let total = 0;
+		for (const pid of pids) {
+			const s = status(pid);
+			if (!s) continue;
+			total += s.rss;
+			if (pid === root) peakMain = Math.max(peakMain, s.rss);
+		}
+		peakTotal = Math.max(peakTotal, total);
+	}, intervalMs);
+	return {
+		stop() {
+			clearInterval(timer);
+			const hwm = status(root)?.hwm ?? 0;
+			return { before, peakMain: Math.max(peakMain, hwm), peakTotal, hwm };
+		},
+	};
+}
+
+module.exports = { status, tree, resetPeaks, snapshot, sampler };
