@@ -34,8 +34,13 @@ export async function getClient(ctx: CredentialCtx, options: ClientOptions = {})
 	});
 }
 
-/** Opens the mapping store from n8n's built-in Postgres credential; the caller must close it. */
+/**
+ * Opens the mapping store from n8n's built-in Postgres credential; the caller must close it. The
+ * store is scoped to the Metakocka credential's host, so a test-host credential with the
+ * production company id never reads or writes production mappings.
+ */
 export async function openStore(ctx: IExecuteFunctions | IPollFunctions, options: StoreOptions = {}): Promise<MappingStore> {
+	const { baseUrl } = metakockaCredentials(await ctx.getCredentials(METAKOCKA_CREDENTIAL));
 	const raw = await ctx.getCredentials(POSTGRES_CREDENTIAL);
 	return await MappingStore.open(
 		{
@@ -48,6 +53,7 @@ export async function openStore(ctx: IExecuteFunctions | IPollFunctions, options
 			allowUnauthorizedCerts: Boolean(raw.allowUnauthorizedCerts),
 			maxConnections: raw.maxConnections ? Number(raw.maxConnections) : undefined,
 		},
-		options,
+		// Last, so a node parameter can never point the store at another host's rows.
+		{ ...options, metakockaHost: baseUrl },
 	);
 }

@@ -34,6 +34,8 @@ export class MappingStore {
 	readonly errorLog: ErrorLogRepository;
 	readonly syncState: SyncStateRepository;
 	readonly tables: Tables;
+	/** Normalised Metakocka host whose ids this store reads and writes (see StoreOptions). */
+	readonly metakockaHost: string;
 	/** Migration versions applied by the open() / fromPool() that created this store. */
 	readonly migrationsApplied: number[] = [];
 
@@ -46,14 +48,16 @@ export class MappingStore {
 		private readonly ownsPool: boolean,
 	) {
 		this.tables = resolveTables(options.schema, options.tablePrefix);
-		this.contacts = new MappingRepository(db, this.tables, 'contact', options.batchSize);
-		this.salesDocuments = new MappingRepository(db, this.tables, 'sales_document', options.batchSize);
-		this.products = new MappingRepository(db, this.tables, 'product', options.batchSize);
-		this.emailContacts = new EmailContactLinks(db, this.tables);
-		this.emailDocuments = new EmailDocumentLinks(db, this.tables);
+		this.metakockaHost = options.metakockaHost;
+		const host = options.metakockaHost;
+		this.contacts = new MappingRepository(db, this.tables, 'contact', options.batchSize, host);
+		this.salesDocuments = new MappingRepository(db, this.tables, 'sales_document', options.batchSize, host);
+		this.products = new MappingRepository(db, this.tables, 'product', options.batchSize, host);
+		this.emailContacts = new EmailContactLinks(db, this.tables, host);
+		this.emailDocuments = new EmailDocumentLinks(db, this.tables, host);
 		this.templates = new TemplateRepository(db, this.tables);
 		this.errorLog = new ErrorLogRepository(db, this.tables);
-		this.syncState = new SyncStateRepository(db, this.tables);
+		this.syncState = new SyncStateRepository(db, this.tables, host);
 	}
 
 	/**
@@ -148,7 +152,11 @@ export class MappingStore {
 			throw new StoreError('INVALID_INPUT', 'timeoutMs must be a positive integer');
 		}
 		const lockKeys = [
-			...new Set(unique.map((k) => advisoryKey('lock', this.tables.schema, this.tables.prefix, companyId, entity, k))),
+			...new Set(
+				unique.map((k) =>
+					advisoryKey('lock', this.tables.schema, this.tables.prefix, this.metakockaHost, companyId, entity, k),
+				),
+			),
 		].sort((a, b) => {
 			const d = BigInt(a) - BigInt(b);
 			return d < 0n ? -1 : d > 0n ? 1 : 0;

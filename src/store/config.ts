@@ -27,6 +27,12 @@ export interface StoreOptions {
 	batchSize?: number;
 	/** How long withLocks waits for a key held by another worker. Default 60 s. */
 	lockTimeoutMs?: number;
+	/**
+	 * Metakocka host (the credential's Base URL) whose ids this store holds. Mapping rows, email
+	 * links and cursors are keyed by host as well as company id: a test-host credential with the
+	 * production company id must never see production ids. Default: the production host.
+	 */
+	metakockaHost?: string;
 }
 
 export interface ResolvedStoreOptions {
@@ -34,9 +40,37 @@ export interface ResolvedStoreOptions {
 	tablePrefix: string;
 	batchSize: number;
 	lockTimeoutMs: number;
+	metakockaHost: string;
+}
+
+/** The credential's default Base URL; migration 6 gives rows written before it this host. */
+export const DEFAULT_METAKOCKA_HOST = 'https://main.metakocka.si';
+
+/**
+ * The host key: scheme, lowercased host and port, and any path, without trailing slashes, so
+ * "HTTPS://Main.Metakocka.si/" and "https://main.metakocka.si" share rows.
+ */
+export function normaliseMetakockaHost(baseUrl: string): string {
+	let url: URL | undefined;
+	try {
+		url = new URL(String(baseUrl ?? '').trim());
+	} catch {
+		url = undefined;
+	}
+	if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || url.hostname === '') {
+		throw new StoreError(
+			'INVALID_INPUT',
+			`Invalid Metakocka host ${JSON.stringify(baseUrl)}: expected an http(s) URL such as ${DEFAULT_METAKOCKA_HOST}`,
+		);
+	}
+	const path = url.pathname.replace(/\/+$/, '');
+	return `${url.protocol}//${url.host}${path}`;
 }
 
 const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+// Postgres's own schemas (pg_catalog, pg_toast, pg_temp_N, …) and the SQL-standard catalog: writing
+// there would shadow or pollute what every database user reads.
+const isSystemSchema = (schema: string) => schema.startsWith('pg_') || schema === 'information_schema';
 export const MAX_SCHEMA_LENGTH = 40;
 // The longest table name is 33 characters; Postgres silently truncates identifiers past 63.
 export const MAX_PREFIX_LENGTH = 30;
@@ -45,12 +79,17 @@ export function validateSchemaName(schema: string): string {
 	if (
 		typeof schema !== 'string' ||
 		!IDENTIFIER.test(schema) ||
-		schema.length > MAX_SCHEMA_LENGTH ||
-		schema.startsWith('pg_')
+		schema.length > MAX_SCHEMA_LENGTH
 	) {
 		throw new StoreError(
 			'INVALID_INPUT',
 			`Invalid schema name ${JSON.stringify(schema)}: use lowercase letters, digits and _ (starting with a letter or _, not pg_), at most ${MAX_SCHEMA_LENGTH} characters`,
+		);
+	}
+	if (isSystemSchema(schema)) {
+		throw new StoreError(
+			'INVALID_INPUT',
+			`Invalid schema name ${JSON.stringify(schema)}: it is a Postgres system schema; use your own schema such as "public" or "metakocka"`,
 		);
 	}
 	return schema;
@@ -81,6 +120,7 @@ export function resolveStoreOptions(options: StoreOptions = {}): ResolvedStoreOp
 		tablePrefix: validateTablePrefix(options.tablePrefix ?? ''),
 		batchSize: positiveInt('batchSize', options.batchSize, 1000),
 		lockTimeoutMs: positiveInt('lockTimeoutMs', options.lockTimeoutMs, 60_000),
+		metakockaHost: normaliseMetakockaHost(options.metakockaHost ?? DEFAULT_METAKOCKA_HOST),
 	};
 }
 

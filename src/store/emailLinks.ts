@@ -76,6 +76,8 @@ abstract class EmailLinkRepository<L extends { mkId: string }, S extends StoredL
 		private readonly db: Db,
 		private readonly table: string,
 		private readonly spec: LinkSpec<L>,
+		/** Links name Metakocka ids, which mean something on one host only. */
+		private readonly host: string,
 	) {
 		this.selectList = [
 			'id',
@@ -119,7 +121,7 @@ abstract class EmailLinkRepository<L extends { mkId: string }, S extends StoredL
 		if (links.length === 0) return { inserted: 0 };
 		for (const link of links) requireNonEmpty('mkId', link?.mkId);
 
-		const params: unknown[] = [companyId, messageId, links.map((l) => l.mkId)];
+		const params: unknown[] = [companyId, messageId, this.host, links.map((l) => l.mkId)];
 		const names = ['mk_id'];
 		for (const { column, field } of this.spec.columns) {
 			params.push(links.map((l) => this.storedText(column, nullableText(field, l[field]))));
@@ -129,13 +131,13 @@ abstract class EmailLinkRepository<L extends { mkId: string }, S extends StoredL
 		params.push(links.map((l) => toJsonParam((l as { evidence?: unknown }).evidence)));
 		names.push('confidence', 'evidence');
 
-		const textParams = names.slice(0, -2).map((_, i) => `$${i + 3}::text[]`);
-		const n = textParams.length + 3;
+		const textParams = names.slice(0, -2).map((_, i) => `$${i + 4}::text[]`);
+		const n = textParams.length + 4;
 		const select = names.map((c) => (c === 'evidence' ? 'u.evidence::jsonb' : `u.${c}`)).join(', ');
 		// ON CONFLICT DO NOTHING also absorbs duplicates inside the same batch.
 		const res = await this.db.query(
-			`INSERT INTO ${this.table} (company_id, message_id, ${names.join(', ')})
-			SELECT $1, $2, ${select}
+			`INSERT INTO ${this.table} (company_id, message_id, mk_host, ${names.join(', ')})
+			SELECT $1, $2, $3, ${select}
 			FROM unnest(${textParams.join(', ')}, $${n}::numeric[], $${n + 1}::text[]) AS u(${names.join(', ')})
 			ON CONFLICT DO NOTHING`,
 			params,
@@ -147,9 +149,9 @@ abstract class EmailLinkRepository<L extends { mkId: string }, S extends StoredL
 		requireCompanyId(companyId);
 		requireNonEmpty('messageId', messageId);
 		const res = await this.db.query<LinkRowBase>(
-			`SELECT ${this.selectList} FROM ${this.table} WHERE company_id = $1 AND message_id = $2
+			`SELECT ${this.selectList} FROM ${this.table} WHERE company_id = $1 AND mk_host = $3 AND message_id = $2
 			ORDER BY confidence DESC NULLS LAST, id`,
-			[companyId, messageId],
+			[companyId, messageId, this.host],
 		);
 		return res.rows.map((r) => this.toStored(r));
 	}
@@ -159,22 +161,22 @@ abstract class EmailLinkRepository<L extends { mkId: string }, S extends StoredL
 		requireCompanyId(companyId);
 		requireNonEmpty('mkId', mkId);
 		const res = await this.db.query<LinkRowBase>(
-			`SELECT ${this.selectList} FROM ${this.table} WHERE company_id = $1 AND mk_id = $2
+			`SELECT ${this.selectList} FROM ${this.table} WHERE company_id = $1 AND mk_host = $4 AND mk_id = $2
 			ORDER BY created_at DESC, id DESC LIMIT $3`,
-			[companyId, mkId, pageLimit(opts.limit, 100)],
+			[companyId, mkId, pageLimit(opts.limit, 100), this.host],
 		);
 		return res.rows.map((r) => this.toStored(r));
 	}
 }
 
 export class EmailContactLinks extends EmailLinkRepository<EmailContactLink, StoredEmailContactLink> {
-	constructor(db: Db, tables: Tables) {
+	constructor(db: Db, tables: Tables, host: string) {
 		super(db, tables.table('emailContactLinks'), {
 			columns: [
 				{ column: 'email', field: 'email' },
 				{ column: 'partner_name', field: 'partnerName' },
 			],
-		});
+		}, host);
 	}
 
 	protected fromRow(base: StoredLinkBase, row: LinkRowBase): StoredEmailContactLink {
@@ -183,13 +185,13 @@ export class EmailContactLinks extends EmailLinkRepository<EmailContactLink, Sto
 }
 
 export class EmailDocumentLinks extends EmailLinkRepository<EmailDocumentLink, StoredEmailDocumentLink> {
-	constructor(db: Db, tables: Tables) {
+	constructor(db: Db, tables: Tables, host: string) {
 		super(db, tables.table('emailDocumentLinks'), {
 			columns: [
 				{ column: 'doc_type', field: 'docType' },
 				{ column: 'count_code', field: 'countCode' },
 			],
-		});
+		}, host);
 	}
 
 	protected storedText(column: string, value: string | null): string | null {

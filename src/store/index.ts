@@ -4,6 +4,8 @@ export {
 	type PostgresSslMode,
 	type StoreOptions,
 	validateSchemaName,
+	normaliseMetakockaHost,
+	DEFAULT_METAKOCKA_HOST,
 	validateTablePrefix,
 	MAX_PREFIX_LENGTH,
 	MAX_SCHEMA_LENGTH,

@@ -91,6 +91,8 @@ export class MappingRepository {
 		tables: Tables,
 		readonly entity: MappingEntity,
 		private readonly batchSize: number,
+		/** Every statement is scoped to this Metakocka host as well as the company id. */
+		private readonly host: string,
 	) {
 		const { key, alias } = ENTITY_TABLES[entity];
 		this.table = tables.table(key);
@@ -107,8 +109,8 @@ export class MappingRepository {
 		const result = new Map<string, Mapping>();
 		if (ids.length === 0) return result;
 		const res = await this.db.query<MappingRow>(
-			`SELECT ${this.columns} FROM ${this.table} WHERE company_id = $1 AND crm_id = ANY($2::text[])`,
-			[companyId, ids],
+			`SELECT ${this.columns} FROM ${this.table} WHERE company_id = $1 AND mk_host = $3 AND crm_id = ANY($2::text[])`,
+			[companyId, ids, this.host],
 		);
 		for (const row of res.rows) result.set(row.crm_id, toMapping(row));
 		return result;
@@ -123,14 +125,14 @@ export class MappingRepository {
 		const ids = uniqueStrings(mkIds, 'mkIds');
 		const result = new Map<string, Mapping>();
 		if (ids.length === 0) return result;
-		const params: unknown[] = [companyId, ids];
+		const params: unknown[] = [companyId, ids, this.host];
 		let filter = '';
 		if (this.hasDocType && opts.docType !== undefined) {
 			params.push(requireNonEmpty('docType', opts.docType));
-			filter = ' AND doc_type = $3';
+			filter = ' AND doc_type = $4';
 		}
 		const res = await this.db.query<MappingRow>(
-			`SELECT ${this.columns} FROM ${this.table} WHERE company_id = $1 AND mk_id = ANY($2::text[])${filter}`,
+			`SELECT ${this.columns} FROM ${this.table} WHERE company_id = $1 AND mk_host = $3 AND mk_id = ANY($2::text[])${filter}`,
 			params,
 		);
 		for (const row of res.rows) {
@@ -208,13 +210,14 @@ export class MappingRepository {
 				}
 				return toJsonParam(r.extra ?? {});
 			}),
+			this.host,
 		];
 		if (this.hasDocType) params.push(rows.map((r) => this.docTypeOf(r)));
 		const docCol = this.hasDocType ? ', doc_type' : '';
 		const res = await q.query<MappingRow>(
-			`INSERT INTO ${this.table} AS t (company_id, crm_id, mk_id, count_code, content_hash, mk_snapshot, extra${docCol})
-			SELECT $1, u.crm_id, u.mk_id, u.count_code, u.content_hash, u.mk_snapshot::jsonb, u.extra::jsonb${docCol ? ', u.doc_type' : ''}
-			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]${docCol ? ', $8::text[]' : ''})
+			`INSERT INTO ${this.table} AS t (company_id, mk_host, crm_id, mk_id, count_code, content_hash, mk_snapshot, extra${docCol})
+			SELECT $1, $8, u.crm_id, u.mk_id, u.count_code, u.content_hash, u.mk_snapshot::jsonb, u.extra::jsonb${docCol ? ', u.doc_type' : ''}
+			FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]${docCol ? ', $9::text[]' : ''})
 				AS u(crm_id, mk_id, count_code, content_hash, mk_snapshot, extra${docCol})
 			ON CONFLICT ON CONSTRAINT "${this.crmConstraint}" DO UPDATE SET
 				mk_id = EXCLUDED.mk_id,
@@ -245,8 +248,8 @@ export class MappingRepository {
 
 	async list(companyId: string, opts: MappingListOptions = {}): Promise<Mapping[]> {
 		requireCompanyId(companyId);
-		const params: unknown[] = [companyId];
-		const where = ['company_id = $1'];
+		const params: unknown[] = [companyId, this.host];
+		const where = ['company_id = $1', 'mk_host = $2'];
 		if (opts.updatedSince !== undefined) {
 			if (!(opts.updatedSince instanceof Date) || Number.isNaN(opts.updatedSince.getTime())) {
 				throw new StoreError('INVALID_INPUT', 'updatedSince must be a valid Date');
@@ -273,10 +276,10 @@ export class MappingRepository {
 		requireCompanyId(companyId);
 		const ids = uniqueStrings(crmIds, 'crmIds');
 		if (ids.length === 0) return 0;
-		const res = await this.db.query(`DELETE FROM ${this.table} WHERE company_id = $1 AND crm_id = ANY($2::text[])`, [
-			companyId,
-			ids,
-		]);
+		const res = await this.db.query(
+			`DELETE FROM ${this.table} WHERE company_id = $1 AND mk_host = $3 AND crm_id = ANY($2::text[])`,
+			[companyId, ids, this.host],
+		);
 		return res.rowCount ?? 0;
 	}
 }

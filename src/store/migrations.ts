@@ -1,6 +1,7 @@
 import { type Db, type Queryable, rollback } from './db';
 import type { StoreError } from './errors';
 import { advisoryKey } from './hash';
+import { DEFAULT_METAKOCKA_HOST } from './config';
 import type { Tables } from './tables';
 
 export interface Migration {
@@ -29,6 +30,43 @@ function mappingTable(t: Tables, key: 'contactMappings' | 'salesDocumentMappings
 			CONSTRAINT ${t.name(`${alias}_mk_uq`)} UNIQUE (company_id, ${withDocType ? 'doc_type, ' : ''}mk_id)
 		)`,
 		`CREATE INDEX ${t.name(`${alias}_updated_idx`)} ON ${table} (company_id, updated_at, id)`,
+	];
+}
+
+/**
+ * Adds mk_host to a table: rows written before it get the production host (the credential's
+ * default, what nearly every existing store holds). The default is then dropped so a write that
+ * forgets the host fails instead of landing on production.
+ */
+function addHost(table: string): string[] {
+	return [
+		`ALTER TABLE ${table} ADD COLUMN mk_host text NOT NULL DEFAULT '${DEFAULT_METAKOCKA_HOST.replace(/'/g, "''")}'`,
+		`ALTER TABLE ${table} ALTER COLUMN mk_host DROP DEFAULT`,
+	];
+}
+
+function rekey(t: Tables, table: string, constraint: string, columns: string, primary = false): string {
+	return `ALTER TABLE ${table} DROP CONSTRAINT ${t.name(constraint)}, ADD CONSTRAINT ${t.name(constraint)} ${
+		primary ? 'PRIMARY KEY' : 'UNIQUE'
+	} (${columns})`;
+}
+
+function reindex(t: Tables, table: string, index: string, columns: string): string[] {
+	return [`DROP INDEX ${t.quotedSchema}.${t.name(index)}`, `CREATE INDEX ${t.name(index)} ON ${table} (${columns})`];
+}
+
+function hostKeyedMappingTable(
+	t: Tables,
+	key: 'contactMappings' | 'salesDocumentMappings' | 'productMappings',
+	alias: string,
+	withDocType: boolean,
+): string[] {
+	const table = t.table(key);
+	return [
+		...addHost(table),
+		rekey(t, table, `${alias}_crm_uq`, 'company_id, mk_host, crm_id'),
+		rekey(t, table, `${alias}_mk_uq`, `company_id, mk_host, ${withDocType ? 'doc_type, ' : ''}mk_id`),
+		...reindex(t, table, `${alias}_updated_idx`, 'company_id, mk_host, updated_at, id'),
 	];
 }
 
@@ -116,6 +154,23 @@ export const MIGRATIONS: readonly Migration[] = [
 				updated_at timestamptz NOT NULL DEFAULT now(),
 				CONSTRAINT ${t.name('mk_sync_state_pk')} PRIMARY KEY (company_id, key)
 			)`,
+		],
+	},
+	{
+		version: 6,
+		name: 'key mappings, email links and sync state by Metakocka host',
+		up: (t) => [
+			...hostKeyedMappingTable(t, 'contactMappings', 'mk_contact_map', false),
+			...hostKeyedMappingTable(t, 'salesDocumentMappings', 'mk_sales_doc_map', true),
+			...hostKeyedMappingTable(t, 'productMappings', 'mk_product_map', false),
+			...addHost(t.table('emailContactLinks')),
+			rekey(t, t.table('emailContactLinks'), 'email_mk_contact_uq', 'company_id, mk_host, message_id, mk_id'),
+			...reindex(t, t.table('emailContactLinks'), 'email_mk_contact_mk_idx', 'company_id, mk_host, mk_id'),
+			...addHost(t.table('emailDocumentLinks')),
+			rekey(t, t.table('emailDocumentLinks'), 'email_mk_doc_uq', 'company_id, mk_host, message_id, doc_type, mk_id'),
+			...reindex(t, t.table('emailDocumentLinks'), 'email_mk_doc_mk_idx', 'company_id, mk_host, mk_id'),
+			...addHost(t.table('syncState')),
+			rekey(t, t.table('syncState'), 'mk_sync_state_pk', 'company_id, mk_host, key', true),
 		],
 	},
 ];

@@ -9,6 +9,8 @@ export class SyncStateRepository {
 	constructor(
 		private readonly db: Db,
 		tables: Tables,
+		/** Cursors are per Metakocka host: a test host's "changed since" means nothing on production. */
+		private readonly host: string,
 	) {
 		this.table = tables.table('syncState');
 	}
@@ -17,9 +19,10 @@ export class SyncStateRepository {
 	async get<T = unknown>(companyId: string, key: string): Promise<T | undefined> {
 		requireCompanyId(companyId);
 		requireNonEmpty('key', key);
-		const res = await this.db.query<{ value: T }>(`SELECT value FROM ${this.table} WHERE company_id = $1 AND key = $2`, [
+		const res = await this.db.query<{ value: T }>(`SELECT value FROM ${this.table} WHERE company_id = $1 AND mk_host = $3 AND key = $2`, [
 			companyId,
 			key,
+			this.host,
 		]);
 		return res.rows.length ? res.rows[0].value : undefined;
 	}
@@ -31,9 +34,9 @@ export class SyncStateRepository {
 		// JSON null is stored as 'null' (not SQL NULL) so get() can tell it from a missing key.
 		const json = value === null ? 'null' : toJsonParam(value);
 		await this.db.query(
-			`INSERT INTO ${this.table} (company_id, key, value) VALUES ($1, $2, $3::jsonb)
-			ON CONFLICT (company_id, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
-			[companyId, key, json],
+			`INSERT INTO ${this.table} (company_id, mk_host, key, value) VALUES ($1, $4, $2, $3::jsonb)
+			ON CONFLICT (company_id, mk_host, key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+			[companyId, key, json, this.host],
 		);
 	}
 
@@ -41,7 +44,11 @@ export class SyncStateRepository {
 	async delete(companyId: string, key: string): Promise<boolean> {
 		requireCompanyId(companyId);
 		requireNonEmpty('key', key);
-		const res = await this.db.query(`DELETE FROM ${this.table} WHERE company_id = $1 AND key = $2`, [companyId, key]);
+		const res = await this.db.query(`DELETE FROM ${this.table} WHERE company_id = $1 AND mk_host = $3 AND key = $2`, [
+			companyId,
+			key,
+			this.host,
+		]);
 		return (res.rowCount ?? 0) > 0;
 	}
 }

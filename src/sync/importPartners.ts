@@ -3,7 +3,14 @@ import { formatMkDate } from '../client';
 import type { MappingStore } from '../store';
 import { partnerView, syncMarks } from './conflict';
 
-export const PARTNER_IMPORT_CURSOR = 'partner_import';
+/**
+ * The cursor says "every partner on documents of these types changed before …": it is only valid
+ * for the same set of document types, so each set keeps its own (a run over invoices alone must
+ * not move the cursor a run over orders reads).
+ */
+export function partnerImportCursorKey(docTypes: readonly string[]): string {
+	return `partner_import:${[...new Set(docTypes)].sort().join(',')}`;
+}
 
 export interface PartnerImportOptions {
 	/** Import changes since this date; without it, since the last import's cursor (or everything). */
@@ -22,7 +29,8 @@ export async function importPartners(
 	options: PartnerImportOptions,
 ): Promise<{ partners: Array<Partner & { sync: ReturnType<typeof syncMarks> }>; cursor: string; since: string | null }> {
 	const startedAt = new Date();
-	const saved = (await store.syncState.get(client.companyId, PARTNER_IMPORT_CURSOR)) as { since?: string } | null;
+	const cursorKey = partnerImportCursorKey(options.docTypes);
+	const saved = (await store.syncState.get(client.companyId, cursorKey)) as { since?: string } | null;
 	const since = options.since ?? (saved?.since ? new Date(saved.since) : undefined);
 	const ids: string[] = [];
 	const seen = new Set<string>();
@@ -49,6 +57,6 @@ export async function importPartners(
 	// A limited run must not skip what it did not return: only a full run moves the cursor.
 	const complete = !options.limit || ids.length <= options.limit;
 	const cursor = complete ? startedAt.toISOString() : (saved?.since ?? '');
-	if (complete) await store.syncState.set(client.companyId, PARTNER_IMPORT_CURSOR, { since: cursor });
+	if (complete) await store.syncState.set(client.companyId, cursorKey, { since: cursor });
 	return { partners, cursor, since: since ? since.toISOString() : null };
 }

@@ -122,8 +122,9 @@ describe('Metakocka Contact: operations', () => {
 		} as never);
 		const [first] = await run('import', { since: 'date', sinceDate: new Date(Date.now() - 86_400_000).toISOString(), docTypes: ['sales_order'], returnAll: true });
 		expect(first.map((o) => o.json.mk_id)).toContain(mkId);
-		const cursor = await env.pool.query(`SELECT value FROM ${env.schema}.metakocka_sync_state WHERE key = 'partner_import'`);
-		expect(cursor.rows).toHaveLength(1);
+		// Keyed by what it read (the document types) and by the credential's host.
+		const cursor = await env.pool.query(`SELECT mk_host FROM ${env.schema}.metakocka_sync_state WHERE key = 'partner_import:sales_order'`);
+		expect(cursor.rows).toEqual([{ mk_host: env.sandbox.baseUrl.replace(/\/+$/, '') }]);
 	});
 
 	it('lists the mappings a sync recorded', async () => {

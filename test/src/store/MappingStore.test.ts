@@ -28,7 +28,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** pg_locks shows a bigint advisory key as two 32-bit halves. */
 function lockParts(entity: string, key: string): [string, string] {
-	const k = BigInt(advisoryKey('lock', schema, '', 'c1', entity, key));
+	const k = BigInt(advisoryKey('lock', schema, '', 'https://main.metakocka.si', 'c1', entity, key));
 	return [((k >> 32n) & 0xffffffffn).toString(), (k & 0xffffffffn).toString()];
 }
 

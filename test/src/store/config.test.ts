@@ -1,4 +1,4 @@
-import { MAX_PREFIX_LENGTH, validateSchemaName, validateTablePrefix } from '../../../src/store';
+import { MAX_PREFIX_LENGTH, normaliseMetakockaHost, validateSchemaName, validateTablePrefix } from '../../../src/store';
 import { quoteIdent, resolveStoreOptions, toPoolConfig } from '../../../src/store/config';
 
 const base = { host: 'db.example', database: 'n8n', user: 'n8n', password: 'pw' };
@@ -16,7 +16,32 @@ describe('store config', () => {
 			expect(() => validateTablePrefix(bad)).toThrow(/Invalid table prefix/);
 		}
 		expect(() => resolveStoreOptions({ batchSize: 0 })).toThrow(/batchSize/);
-		expect(resolveStoreOptions()).toEqual({ schema: 'public', tablePrefix: '', batchSize: 1000, lockTimeoutMs: 60_000 });
+		expect(resolveStoreOptions()).toEqual({
+			schema: 'public',
+			tablePrefix: '',
+			batchSize: 1000,
+			lockTimeoutMs: 60_000,
+			metakockaHost: 'https://main.metakocka.si',
+		});
+	});
+
+	it('denies Postgres system schemas, naming why', () => {
+		for (const system of ['information_schema', 'pg_catalog', 'pg_toast', 'pg_temp_3', 'pg_toast_temp_1']) {
+			expect(() => validateSchemaName(system)).toThrow(/Invalid schema name/);
+			expect(() => resolveStoreOptions({ schema: system })).toThrow(new RegExp(system));
+		}
+		expect(() => validateSchemaName('information_schema')).toThrow(/system schema/);
+		expect(validateSchemaName('information')).toBe('information');
+		expect(validateSchemaName('metakocka')).toBe('metakocka');
+	});
+
+	it('normalises the Metakocka host that keys the store', () => {
+		expect(normaliseMetakockaHost('HTTPS://Main.Metakocka.si/')).toBe('https://main.metakocka.si');
+		expect(normaliseMetakockaHost(' https://devmainsi.metakocka.si ')).toBe('https://devmainsi.metakocka.si');
+		expect(normaliseMetakockaHost('http://127.0.0.1:8080/mk//')).toBe('http://127.0.0.1:8080/mk');
+		for (const bad of ['', 'main.metakocka.si', 'ftp://x', 'https://']) {
+			expect(() => normaliseMetakockaHost(bad)).toThrow(/Invalid Metakocka host/);
+		}
 	});
 
 	it('quotes identifiers', () => {

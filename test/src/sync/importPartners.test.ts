@@ -1,0 +1,59 @@
+import { Pool } from 'pg';
+
+import { MetakockaClient } from '../../../src/client';
+import { MappingStore } from '../../../src/store';
+import { importPartners, partnerImportCursorKey } from '../../../src/sync/importPartners';
+import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
+
+let env: TestEnv;
+let pool: Pool;
+let store: MappingStore;
+let client: MetakockaClient;
+
+beforeAll(async () => {
+	env = await startTestEnv();
+	pool = new Pool({ ...PG, max: 4 });
+	client = new MetakockaClient(env.credentials.metakockaApi as never, { reconcileDelayMs: 0, retryBaseDelayMs: 1 });
+	store = await MappingStore.fromPool(pool, { schema: env.schema, metakockaHost: client.baseUrl });
+});
+
+afterAll(async () => {
+	await store.close();
+	await pool.end();
+	await env.close();
+});
+
+describe('partner import cursor', () => {
+	it('is keyed by the document types it read, in any order', () => {
+		expect(partnerImportCursorKey(['sales_order'])).toBe('partner_import:sales_order');
+		expect(partnerImportCursorKey(['sales_order', 'sales_bill_domestic'])).toBe(partnerImportCursorKey(['sales_bill_domestic', 'sales_order', 'sales_order']));
+		expect(partnerImportCursorKey(['sales_order'])).not.toBe(partnerImportCursorKey(['sales_bill_domestic']));
+	});
+
+	it('a run over orders does not make a later run over invoices skip older invoices', async () => {
+		const added = await client.addPartner({
+			customer: 'Kurzor d.o.o.',
+			street: 'Dunajska 1',
+			post_number: '1000',
+			place: 'Ljubljana',
+			country: 'SI',
+		} as never);
+		const partnerId = added.result.mk_id;
+		await client.putDocument({
+			doc_type: 'sales_bill_domestic',
+			doc_date: new Date(),
+			partner: { mk_id: partnerId, customer: 'Kurzor d.o.o.', street: 'Dunajska 1', post_number: '1000', place: 'Ljubljana', country: 'SI' },
+			product_list: [{ code: 'CUR-1', name: 'Kurzor', unit: 'kos', amount: 1, price: 1, tax: 'EX4' }],
+		} as never);
+		await new Promise((r) => setTimeout(r, 1100));
+
+		// Orders only: a full run, so it stores a cursor (now) for orders.
+		await importPartners(client, store, { docTypes: ['sales_order'] });
+		expect(await store.syncState.get(env.companyId, 'partner_import:sales_order')).toMatchObject({ since: expect.any(String) });
+
+		// Invoices were never read: their first run reads everything, including the older invoice.
+		const { partners, since } = await importPartners(client, store, { docTypes: ['sales_bill_domestic'] });
+		expect(since).toBeNull();
+		expect(partners.map((p) => p.mk_id)).toContain(partnerId);
+	});
+});
