@@ -14,7 +14,8 @@ let store: MappingStore;
 beforeAll(async () => {
 	env = await startTestEnv({ companies: [OTHER] });
 	pool = new Pool({ ...PG, max: 4 });
-	store = await MappingStore.fromPool(pool, { schema: env.schema });
+	// The node opens the store for its credential's host; seed and read the same host's rows.
+	store = await MappingStore.fromPool(pool, { schema: env.schema, metakockaHost: env.sandbox.baseUrl });
 });
 afterAll(async () => {
 	await store.close();
