@@ -24,7 +24,7 @@ export function returnAllOrLimit(show: IDisplayOptions['show'], maxLimit?: numbe
 }
 
 /** Where the package keeps its mapping tables: shown for operations that read or write mappings. */
-export function mappingStoreOptions(show: IDisplayOptions['show']): INodeProperties {
+export function mappingStoreOptions(show: IDisplayOptions['show'], opts: { runHistory?: boolean } = {}): INodeProperties {
 	return {
 		displayName: 'Mapping Store',
 		name: 'mappingStore',
@@ -47,9 +47,38 @@ export function mappingStoreOptions(show: IDisplayOptions['show']): INodePropert
 				default: '',
 				description: 'Prefix for the table names, for several installations in one schema',
 			},
+			...(opts.runHistory
+				? [
+						{
+							displayName: 'Keep Run History (Days)',
+							name: 'runHistoryDays',
+							type: 'number' as const,
+							typeOptions: { minValue: 1, maxValue: 3650 },
+							default: 30,
+							description: "How long each run's row (counts, first errors) is kept; older rows of the company are dropped when a run is recorded",
+						},
+					]
+				: []),
 		],
 	};
 }
+
+/** Sync and Import: one item per record, or one item for the whole run (what a Slack or email step posts). */
+export const outputModeParameter = (show: IDisplayOptions['show'], what: string): INodeProperties => ({
+	displayName: 'Output',
+	name: 'outputMode',
+	type: 'options',
+	displayOptions: { show },
+	options: [
+		{ name: 'One Item per Record', value: 'perRecord', description: `One item per ${what}, with its status` },
+		{
+			name: 'One Summary Item',
+			value: 'summary',
+			description: 'Counts per status, the failed records with their CRM IDs and the duration; failed records do not stop the workflow',
+		},
+	],
+	default: 'perRecord',
+});
 
 export const postgresNotice = (show: IDisplayOptions['show']): INodeProperties => ({
 	displayName:

@@ -4,3 +4,4 @@ export * from './errors';
 export * from './items';
 export * from './parameters';
 export * from './sync';
+export * from './runs';

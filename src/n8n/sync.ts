@@ -7,6 +7,7 @@ import type { MappingStore } from '../store';
 import { getClient, openStore } from './context';
 import { toNodeError } from './errors';
 import { batchOutput } from './items';
+import { operationName, outputMode, recordRun, runHistoryDays, summaryItem, type RunInfo } from './runs';
 
 export interface SyncDeps {
 	client: MetakockaClient;
@@ -14,7 +15,7 @@ export interface SyncDeps {
 }
 
 type Failure = { itemIndex: number; error: unknown };
-type Outcome = { itemIndex: number; error?: unknown; mkId?: string | null };
+type Outcome = { itemIndex: number; error?: unknown; mkId?: string | null; crmId?: string; status?: string };
 
 export interface SyncSpec<Parsed extends { itemIndex: number }, Ready extends { itemIndex: number }> {
 	/** Reads and validates one item; throws an InputError for bad input. */
@@ -33,6 +34,8 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 	ctx: IExecuteFunctions,
 	spec: SyncSpec<Parsed, Ready>,
 ): Promise<INodeExecutionData[]> {
+	const info: RunInfo = { operation: operationName(ctx), dryRun: false, startedAt: new Date(), retentionDays: runHistoryDays(ctx) };
+	const mode = outputMode(ctx);
 	const parsed: Parsed[] = [];
 	const invalid: Failure[] = [];
 	for (let i = 0; i < ctx.getInputData().length; i++) {
@@ -43,7 +46,23 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 			invalid.push({ itemIndex: i, error });
 		}
 	}
-	if (invalid.length && !ctx.continueOnFail()) return batchOutput(ctx, invalid);
+
+	// Bad input stops the run before any write (unless Continue On Fail); the run is still on record.
+	const stop = async (store: MappingStore, companyId: string) => {
+		await recordRun(ctx, store, companyId, info, invalid.map((f) => ({ ...f, crmId: crmIdOf(ctx, f.itemIndex) })));
+		return batchOutput(ctx, invalid.sort(byItem));
+	};
+	if (invalid.length && !ctx.continueOnFail()) {
+		// The bad item is the error to report, even when the history cannot be reached.
+		const early = await getClient(ctx).catch(() => undefined);
+		const history = early && (await openStore(ctx, ctx.getNodeParameter('mappingStore', 0, {}) as object).catch(() => undefined));
+		if (!early || !history) return batchOutput(ctx, invalid);
+		try {
+			return await stop(history, early.companyId);
+		} finally {
+			await history.close();
+		}
+	}
 
 	const client = await getClient(ctx);
 	const store = await openStore(ctx, ctx.getNodeParameter('mappingStore', 0, {}) as object);
@@ -56,19 +75,34 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 				if ('error' in r) invalid.push(r as Failure);
 				else ready.push(r as Ready);
 			}
-			if (invalid.length && !ctx.continueOnFail()) return batchOutput(ctx, invalid.sort(byItem));
+			if (invalid.length && !ctx.continueOnFail()) return await stop(store, client.companyId);
 		}
 		const outcomes = await spec.sync(deps, ready);
 		await logFailures(ctx, store, client.companyId, outcomes);
 		const all = [
-			...invalid,
+			...invalid.map((f) => ({ ...f, crmId: crmIdOf(ctx, f.itemIndex) })),
 			...outcomes.map(({ itemIndex, error, ...json }) =>
-				error === undefined ? { itemIndex, json: { ...json, mkId: json.mkId ?? null } as IDataObject } : { itemIndex, error },
+				error === undefined
+					? { itemIndex, crmId: json.crmId, status: json.status, json: { ...json, mkId: json.mkId ?? null } as IDataObject }
+					: { itemIndex, crmId: json.crmId, error },
 			),
 		].sort(byItem);
+		const summary = await recordRun(ctx, store, client.companyId, info, all);
+		// A summary reports failed records in its errors list instead of stopping the workflow.
+		if (mode === 'summary') return summaryItem(summary, ctx.getInputData().length);
 		return batchOutput(ctx, all);
 	} finally {
 		await store.close();
+	}
+}
+
+/** The CRM id of an item that failed validation, when it can be read at all. */
+function crmIdOf(ctx: IExecuteFunctions, itemIndex: number): string | null {
+	try {
+		const value = ctx.getNodeParameter('crmId', itemIndex, null) as unknown;
+		return value === null || value === undefined || value === '' ? null : String(value);
+	} catch {
+		return null;
 	}
 }
 

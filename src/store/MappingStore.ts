@@ -15,6 +15,7 @@ import { ErrorLogRepository } from './errorLog';
 import { advisoryKey } from './hash';
 import { type MappingEntity, MAPPING_ENTITIES, MappingRepository } from './mappings';
 import { runMigrations } from './migrations';
+import { SyncRunRepository } from './syncRuns';
 import { SyncStateRepository } from './syncState';
 import { type Tables, resolveTables } from './tables';
 import { TemplateRepository } from './templates';
@@ -33,6 +34,7 @@ export class MappingStore {
 	readonly templates: TemplateRepository;
 	readonly errorLog: ErrorLogRepository;
 	readonly syncState: SyncStateRepository;
+	readonly syncRuns: SyncRunRepository;
 	readonly tables: Tables;
 	/** Normalised Metakocka host whose ids this store reads and writes (see StoreOptions). */
 	readonly metakockaHost: string;
@@ -58,6 +60,7 @@ export class MappingStore {
 		this.templates = new TemplateRepository(db, this.tables);
 		this.errorLog = new ErrorLogRepository(db, this.tables);
 		this.syncState = new SyncStateRepository(db, this.tables, host);
+		this.syncRuns = new SyncRunRepository(db, this.tables, host);
 	}
 
 	/**

@@ -37,4 +37,14 @@ export {
 } from './templates';
 export { ErrorLogRepository, redactSecrets, type ErrorLogEntry, type ErrorLogRecord } from './errorLog';
 export { SyncStateRepository } from './syncState';
+export {
+	SyncRunRepository,
+	DEFAULT_RUN_RETENTION_DAYS,
+	MAX_RUN_ERRORS,
+	MAX_RUN_RETENTION_DAYS,
+	type SyncRun,
+	type SyncRunEntry,
+	type SyncRunError,
+	type SyncRunFilter,
+} from './syncRuns';
 export { MIGRATIONS, LATEST_VERSION, type Migration } from './migrations';

@@ -173,6 +173,28 @@ export const MIGRATIONS: readonly Migration[] = [
 			rekey(t, t.table('syncState'), 'mk_sync_state_pk', 'company_id, mk_host, key', true),
 		],
 	},
+	{
+		version: 7,
+		name: 'sync run history',
+		up: (t) => [
+			`CREATE TABLE ${t.table('syncRuns')} (
+				id bigserial PRIMARY KEY,
+				company_id text NOT NULL,
+				mk_host text NOT NULL,
+				node text NOT NULL,
+				operation text NOT NULL,
+				execution_id text,
+				dry_run boolean NOT NULL DEFAULT false,
+				started_at timestamptz NOT NULL,
+				finished_at timestamptz NOT NULL,
+				total integer NOT NULL DEFAULT 0,
+				failed integer NOT NULL DEFAULT 0,
+				counts jsonb NOT NULL DEFAULT '{}'::jsonb,
+				first_errors jsonb NOT NULL DEFAULT '[]'::jsonb
+			)`,
+			`CREATE INDEX ${t.name('mk_sync_runs_started_idx')} ON ${t.table('syncRuns')} (company_id, mk_host, started_at DESC, id DESC)`,
+		],
+	},
 ];
 
 export const LATEST_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);

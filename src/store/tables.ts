@@ -10,6 +10,7 @@ const TABLES = {
 	templates: 'email_templates',
 	errorLog: 'metakocka_error_log',
 	syncState: 'metakocka_sync_state',
+	syncRuns: 'metakocka_sync_runs',
 } as const;
 
 export type TableKey = keyof typeof TABLES;

@@ -6,6 +6,8 @@ export interface FakeRun {
 	items?: IDataObject[];
 	credentials?: Record<string, IDataObject>;
 	continueOnFail?: boolean;
+	/** The node's type as n8n reports it (default n8n-nodes-metakocka.test). */
+	nodeType?: string;
 }
 
 export interface LogLine {
@@ -32,7 +34,7 @@ export function fakeExecuteFunctions(run: FakeRun, logs: LogLine[] = []): IExecu
 	const node: INode = {
 		id: 'test-node',
 		name: 'Metakocka Test',
-		type: 'n8n-nodes-metakocka.test',
+		type: run.nodeType ?? 'n8n-nodes-metakocka.test',
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: {},

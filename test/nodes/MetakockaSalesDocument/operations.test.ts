@@ -33,7 +33,7 @@ describe('node description', () => {
 		expect((docType.options as Array<{ value: string }>).map((o) => o.value).sort()).toEqual([...DOC_TYPES].sort());
 		const ops = d.properties.find((p) => p.name === 'operation')!.options as Array<{ value: string }>;
 		expect(ops.map((o) => o.value).sort()).toEqual(
-			['changeStatus', 'create', 'delete', 'get', 'getMappings', 'getPdf', 'import', 'search', 'sync', 'update'].sort(),
+			['changeStatus', 'create', 'delete', 'get', 'getMappings', 'getPdf', 'getSyncRuns', 'import', 'search', 'sync', 'update'].sort(),
 		);
 	});
 	it('asks for Postgres only for sync, import and get mappings', () => {

@@ -60,6 +60,7 @@ describe('migrations', () => {
 				'metakocka_product_mappings',
 				'metakocka_sales_document_mappings',
 				'metakocka_schema_migrations',
+				'metakocka_sync_runs',
 				'metakocka_sync_state',
 			].sort(),
 		);
@@ -79,7 +80,7 @@ describe('migrations', () => {
 		const applied = stores.flatMap((s) => s.migrationsApplied).sort((a, b) => a - b);
 		expect(applied).toEqual(MIGRATIONS.map((m) => m.version));
 		expect(await migrationRows(prefix)).toEqual(MIGRATIONS.map((m) => m.version));
-		expect(await tablesIn(prefix)).toHaveLength(9);
+		expect(await tablesIn(prefix)).toHaveLength(10);
 	});
 
 	it('concurrent opens on a brand-new schema both succeed', async () => {

@@ -1,9 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import type { DocType } from '../../../../src/client';
-import { getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { runImport } from '../../../../src/n8n';
 import { importPartners } from '../../../../src/sync/importPartners';
-import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
 
 const show = { resource: ['partner'], operation: ['import'] };
 
@@ -44,13 +44,12 @@ export const description: INodeProperties[] = [
 		description: 'Metakocka has no partner change feed: partners are found on the documents that changed',
 	},
 	...returnAllOrLimit(show),
-	mappingStoreOptions(show),
+	outputModeParameter(show, 'partner'),
+	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getClient(this);
-	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
-	try {
+	return await runImport(this, async (client, store) => {
 		const sinceMode = this.getNodeParameter('since', 0) as string;
 		const since = sinceMode === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
@@ -59,11 +58,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			docTypes: this.getNodeParameter('docTypes', 0) as DocType[],
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 		});
-		return partners.map((p) => ({ json: { ...p }, pairedItem: { item: 0 } }));
-	} catch (error) {
-		if (this.continueOnFail()) return [{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }];
-		throw toNodeError(this, error, 0);
-	} finally {
-		await store.close();
-	}
+		return partners.map((p) => ({ ...p }) as IDataObject);
+	});
 }

@@ -3,6 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getMappings from './getMappings.operation';
+import * as getSyncRuns from './getSyncRuns.operation';
 import * as importPartners from './import.operation';
 import * as search from './search.operation';
 import * as sync from './sync.operation';
@@ -18,6 +19,7 @@ export const partnerOperations: INodeProperties = {
 		{ name: 'Create', value: 'create', description: 'Create a partner', action: 'Create a partner' },
 		{ name: 'Get', value: 'get', description: 'Get a partner by ID, tax number, email or name', action: 'Get a partner' },
 		{ name: 'Get Mappings', value: 'getMappings', description: 'List CRM ↔ Metakocka partner mappings', action: 'Get partner mappings' },
+		{ name: 'Get Sync Runs', value: 'getSyncRuns', description: 'List past Sync and Import runs with their counts and first errors', action: 'Get partner sync runs' },
 		{ name: 'Import', value: 'import', description: 'Import partners that changed in Metakocka since the last import', action: 'Import partners' },
 		{ name: 'Search', value: 'search', description: 'Search partners', action: 'Search partners' },
 		{ name: 'Sync', value: 'sync', description: 'Create or update the Metakocka partner of each CRM contact, never twice', action: 'Sync a contact to a partner' },
@@ -34,6 +36,7 @@ export const partnerProperties: INodeProperties[] = [
 	...sync.description,
 	...importPartners.description,
 	...getMappings.description,
+	...getSyncRuns.description,
 ];
 
 export const operations = {
@@ -44,4 +47,5 @@ export const operations = {
 	sync: sync.execute,
 	import: importPartners.execute,
 	getMappings: getMappings.execute,
+	getSyncRuns: getSyncRuns.execute,
 };

@@ -4,7 +4,7 @@ import type { ConflictPolicy } from '../../../../src/sync/conflict';
 import { itemParameter, runSync } from '../../../../src/n8n';
 import { parseItem } from '../../../../src/input';
 import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
-import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
+import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
 const show = { resource: ['partner'], operation: ['sync'] };
@@ -29,7 +29,8 @@ export const description: INodeProperties[] = [
 		},
 		'partners',
 	),
-	mappingStoreOptions(show),
+	outputModeParameter(show, 'contact'),
+	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { runImport } from '../../../../src/n8n';
 import { importProducts } from '../../../../src/sync/products';
-import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
 import { productFilterParameters, readProductFilter } from './fields';
 
 const show = { resource: ['product'], operation: ['import'] };
@@ -19,23 +19,17 @@ export const description: INodeProperties[] = [
 	},
 	...returnAllOrLimit(show),
 	...productFilterParameters(show),
-	mappingStoreOptions(show),
+	outputModeParameter(show, 'product'),
+	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getClient(this);
-	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
-	try {
+	return await runImport(this, async (client, store) => {
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
 		const { products } = await importProducts(client, store, {
 			filter: readProductFilter(this, 0),
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 		});
-		return products.map((p) => ({ json: { ...p }, pairedItem: { item: 0 } }));
-	} catch (error) {
-		if (this.continueOnFail()) return [{ json: { error: (error as Error).message }, pairedItem: { item: 0 } }];
-		throw toNodeError(this, error, 0);
-	} finally {
-		await store.close();
-	}
+		return products.map((p) => ({ ...p }) as IDataObject);
+	});
 }

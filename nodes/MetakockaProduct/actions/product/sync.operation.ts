@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { ConflictPolicy } from '../../../../src/sync/conflict';
 import { runSync } from '../../../../src/n8n';
 import { parseCrmProduct, syncProducts, type ProductMatchExisting, type ProductToSync } from '../../../../src/sync/products';
-import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
+import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { productFieldParameters, readProductFields } from './fields';
 
 const show = { resource: ['product'], operation: ['sync'] };
@@ -27,7 +27,8 @@ export const description: INodeProperties[] = [
 		},
 		'products',
 	),
-	mappingStoreOptions(show),
+	outputModeParameter(show, 'product'),
+	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

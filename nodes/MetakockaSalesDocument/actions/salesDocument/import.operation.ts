@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { errorJson, getClient, openStore, toNodeError } from '../../../../src/n8n';
+import { runImport } from '../../../../src/n8n';
 import { importDocuments } from '../../../../src/sync/documents';
-import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
 import { docTypeFor } from './fields';
 import { readFlags } from './get.operation';
 
@@ -46,13 +46,12 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: readFlags,
 	},
-	mappingStoreOptions(show),
+	outputModeParameter(show, 'document'),
+	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const client = await getClient(this);
-	const store = await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object);
-	try {
+	return await runImport(this, async (client, store) => {
 		const docType = docTypeFor(this, 0);
 		const since = this.getNodeParameter('since', 0) === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
 		if (since && Number.isNaN(since.getTime())) throw new Error('The import date is not a valid date');
@@ -65,11 +64,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 			flags: this.getNodeParameter('readOptions', 0, {}) as Record<string, boolean>,
 		});
-		return documents.map((d) => ({ json: { ...d }, pairedItem: { item: 0 } }));
-	} catch (error) {
-		if (this.continueOnFail()) return [{ json: errorJson(error), pairedItem: { item: 0 } }];
-		throw toNodeError(this, error, 0);
-	} finally {
-		await store.close();
-	}
+		return documents.map((d) => ({ ...d }) as IDataObject);
+	});
 }

@@ -5,6 +5,7 @@ import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
 import * as getMappings from './getMappings.operation';
+import * as getSyncRuns from './getSyncRuns.operation';
 import * as getPdf from './getPdf.operation';
 import * as importDocuments from './import.operation';
 import * as search from './search.operation';
@@ -24,6 +25,7 @@ export const salesDocumentOperations: INodeProperties = {
 		{ name: 'Delete', value: 'delete', description: 'Delete a sales order or warehouse document', action: 'Delete a document' },
 		{ name: 'Get', value: 'get', description: 'Get a document by ID or buyer order', action: 'Get a document' },
 		{ name: 'Get Mappings', value: 'getMappings', description: 'List CRM ↔ Metakocka document mappings', action: 'Get document mappings' },
+		{ name: 'Get Sync Runs', value: 'getSyncRuns', description: 'List past Sync and Import runs with their counts and first errors', action: 'Get document sync runs' },
 		{ name: 'Get PDF', value: 'getPdf', description: 'Print a document to PDF', action: 'Get a document as PDF' },
 		{ name: 'Import', value: 'import', description: 'Import documents that changed in Metakocka since the last import', action: 'Import documents' },
 		{ name: 'Search', value: 'search', description: 'Search documents', action: 'Search documents' },
@@ -39,7 +41,7 @@ export const docTypeProperty: INodeProperties = {
 	type: 'options',
 	options: docTypeOptions,
 	default: 'sales_order',
-	displayOptions: { show: { resource: ['salesDocument'] }, hide: { operation: ['getMappings'] } },
+	displayOptions: { show: { resource: ['salesDocument'] }, hide: { operation: ['getMappings', 'getSyncRuns'] } },
 	description: 'Metakocka document type (doc_type)',
 };
 
@@ -55,6 +57,7 @@ export const salesDocumentProperties: INodeProperties[] = [
 	...sync.description,
 	...importDocuments.description,
 	...getMappings.description,
+	...getSyncRuns.description,
 ];
 
 export const operations = {
@@ -68,4 +71,5 @@ export const operations = {
 	sync: sync.execute,
 	import: importDocuments.execute,
 	getMappings: getMappings.execute,
+	getSyncRuns: getSyncRuns.execute,
 };

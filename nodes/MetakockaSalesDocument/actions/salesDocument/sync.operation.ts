@@ -11,7 +11,7 @@ import {
 	type DocumentMatchExisting,
 	type ResolvedDocument,
 } from '../../../../src/sync/documents';
-import { mappingStoreOptions, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
+import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['sync'] };
@@ -44,7 +44,8 @@ export const description: INodeProperties[] = [
 		},
 		'documents',
 	),
-	mappingStoreOptions(show),
+	outputModeParameter(show, 'document'),
+	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {

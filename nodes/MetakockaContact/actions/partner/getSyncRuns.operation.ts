@@ -1,0 +1,3 @@
+import { getSyncRunsOperation } from '../../../shared/getSyncRuns';
+
+export const { description, execute } = getSyncRunsOperation('partner');
