@@ -9,8 +9,8 @@
 //   npm start                     n8n + sandbox + examples
 //   npm start -- --sandbox-only   only the sandbox (as before): point your own n8n at it
 //
-// Ports: n8n 5678 (N8N_PORT), its task broker 5679, sandbox 8765 (SANDBOX_PORT); a free port when
-// the default is taken. n8n's data (owner, credentials, workflows) is kept in
+// Ports: n8n 5678 (N8N_PORT), its task broker 5679 (N8N_RUNNERS_BROKER_PORT), sandbox 8765
+// (SANDBOX_PORT); a free port when that one is taken or 0. n8n's data (owner, credentials, workflows) is kept in
 // ${XDG_CACHE_HOME:-~/.cache}/n8n-nodes-metakocka/start/ between runs; the sandbox starts from its
 // seed each time, so the mapping tables (schema metakocka_demo) start empty each time too.
 'use strict';
@@ -58,7 +58,8 @@ async function main() {
 			server.once('error', () => resolve(false));
 			server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 		});
-	const pick = async (preferred) => ((await free(preferred)) ? preferred : await freePort());
+	// The preferred port when free, else (or for 0) any free one.
+	const pick = async (preferred) => (preferred > 0 && (await free(preferred)) ? preferred : await freePort());
 
 	const home = path.join(cacheRoot(), 'start');
 	fs.mkdirSync(home, { recursive: true });
@@ -71,7 +72,7 @@ async function main() {
 		userFolder: path.join(home, 'n8n-user'),
 		logFile: path.join(home, 'n8n.log'),
 		port: await pick(Number(process.env.N8N_PORT || 5678)),
-		brokerPort: await pick(5679),
+		brokerPort: await pick(Number(process.env.N8N_RUNNERS_BROKER_PORT || 5679)),
 		sandboxPort: await pick(Number(process.env.SANDBOX_PORT || 8765)),
 		sandbox: { companyId: '16', secretKey: 'sandbox-secret' },
 		embeddedPostgres: true,
