@@ -83,6 +83,44 @@ function npm(args, cwd, env = npmEnv()) {
 	execFileSync('npm', args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
+/**
+ * An npm install whose log (--loglevel=http: one line per manifest and tarball) goes to <dir>/npm-install.log
+ * for the progress watcher; on failure the log's last lines other than the http ones are printed.
+ */
+function npmInstallLogged(args, dir) {
+	const logFile = path.join(dir, 'npm-install.log');
+	log(`npm ${args.join(' ')}  (in ${dir}; log ${logFile})`);
+	const fd = fs.openSync(logFile, 'w');
+	try {
+		execFileSync('npm', [...args, '--loglevel=http'], { cwd: dir, env: npmEnv(), stdio: ['ignore', 'ignore', fd] });
+	} catch (error) {
+		const lines = fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => l.trim() && !/^npm http /.test(l));
+		process.stderr.write(`${lines.slice(-30).join('\n')}\n`);
+		throw error;
+	} finally {
+		fs.closeSync(fd);
+	}
+	return logFile;
+}
+
+/** What an npm --loglevel=http log says so far: package manifests read, tarballs fetched or taken from the cache. */
+function npmLogCounts(logFile) {
+	let text = '';
+	try {
+		text = fs.readFileSync(logFile, 'utf8');
+	} catch {
+		return { manifests: 0, tarballs: 0 };
+	}
+	let manifests = 0;
+	let tarballs = 0;
+	for (const line of text.split('\n')) {
+		if (!line.startsWith('npm http ')) continue;
+		if (/\.tgz\b/.test(line)) tarballs += 1;
+		else if (line.startsWith('npm http fetch ')) manifests += 1;
+	}
+	return { manifests, tarballs };
+}
+
 // --- progress --------------------------------------------------------------------------------------
 
 function formatBytes(bytes) {
@@ -130,8 +168,10 @@ function diskBytes(dir) {
 }
 
 /** One progress line: what is happening, how much is on disk, how long it has taken. */
-function progressLine({ label, phase, packages, bytes, expectedBytes, elapsedMs }) {
+function progressLine({ label, phase, manifests, tarballs, packages, bytes, expectedBytes, elapsedMs }) {
 	const parts = [`${label}: ${phase}`];
+	if (manifests) parts.push(`${manifests.toLocaleString('en-US')} package manifests read`);
+	if (tarballs) parts.push(`${tarballs.toLocaleString('en-US')} packages downloaded`);
 	if (packages) parts.push(`${packages.toLocaleString('en-US')} package${packages === 1 ? '' : 's'}`);
 	if (bytes !== undefined) parts.push(expectedBytes ? `${formatBytes(bytes)} of about ${formatBytes(expectedBytes)}` : formatBytes(bytes));
 	parts.push(formatElapsed(elapsedMs));
@@ -142,8 +182,8 @@ function progressLine({ label, phase, packages, bytes, expectedBytes, elapsedMs 
  * Prints a progress line every few seconds while a synchronous step (an npm install) blocks this
  * process: a small child process watches the folder. Returns stop().
  */
-function startProgress({ label, dir, phase, expectedBytes }) {
-	const spec = { label, dir, phase, expectedBytes, started: Date.now(), parent: process.pid };
+function startProgress({ label, dir, phase, expectedBytes, npmLog }) {
+	const spec = { label, dir, phase, expectedBytes, npmLog, started: Date.now(), parent: process.pid };
 	let child;
 	try {
 		child = spawn(process.execPath, [__filename, '--progress', JSON.stringify(spec)], { stdio: ['ignore', 'ignore', 'inherit'] });
@@ -177,9 +217,10 @@ function runProgressReporter(spec) {
 			bytes = diskBytes(path.join(spec.dir, 'node_modules'));
 			slowDu = Date.now() - t > 5000; // a slow disk: stop measuring rather than slow the install down
 		}
+		const { manifests, tarballs } = spec.npmLog ? npmLogCounts(spec.npmLog) : { manifests: 0, tarballs: 0 };
 		let phase = spec.phase;
-		if (!phase) phase = packages === 0 ? 'resolving the dependency tree and downloading' : 'downloading and unpacking';
-		log(progressLine({ label: spec.label, phase, packages, bytes, expectedBytes: spec.expectedBytes, elapsedMs: Date.now() - spec.started }));
+		if (!phase) phase = packages > 0 ? 'unpacking' : tarballs > 0 ? 'downloading' : 'resolving the dependency tree';
+		log(progressLine({ label: spec.label, phase, manifests, tarballs, packages, bytes, expectedBytes: spec.expectedBytes, elapsedMs: Date.now() - spec.started }));
 	};
 	setInterval(tick, every);
 	process.on('SIGTERM', () => process.exit(0));
@@ -273,9 +314,9 @@ function ensureN8n(node) {
 			const started = Date.now();
 			log(`installing n8n ${N8N_VERSION} into ${dir}: done once; a few minutes, about ${formatBytes(N8N_EXPECTED_BYTES)} on disk. Progress every few seconds:`);
 			ensureFolder(dir);
-			let stop = startProgress({ label: `n8n ${N8N_VERSION} (1/2)`, dir, expectedBytes: N8N_EXPECTED_BYTES });
+			let stop = startProgress({ label: `n8n ${N8N_VERSION} (1/2)`, dir, expectedBytes: N8N_EXPECTED_BYTES, npmLog: path.join(dir, 'npm-install.log') });
 			try {
-				npm(['install', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', `n8n@${N8N_VERSION}`], dir);
+				npmInstallLogged(['install', '--ignore-scripts', '--no-audit', '--no-fund', `n8n@${N8N_VERSION}`], dir);
 			} finally {
 				stop();
 			}
@@ -317,7 +358,7 @@ function checkRuntime(runtime) {
 	return { sqlite3: true, n8nVersion: version };
 }
 
-module.exports = { ensureRuntime, checkRuntime, cacheRoot, npmEnv, progressLine, countPackages, startProgress, N8N_VERSION, NODE_VERSION };
+module.exports = { ensureRuntime, checkRuntime, cacheRoot, npmEnv, npmLogCounts, progressLine, countPackages, startProgress, N8N_VERSION, NODE_VERSION };
 
 if (require.main === module && process.argv[2] === '--progress') {
 	runProgressReporter(JSON.parse(process.argv[3]));

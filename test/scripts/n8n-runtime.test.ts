@@ -72,6 +72,30 @@ describe('scripts/n8n-runtime.js', () => {
 		expect(runtime.progressLine({ label: 'n8n 2.41.1 (2/2)', phase: 'building sqlite3', elapsedMs: 9000 })).toBe('n8n 2.41.1 (2/2): building sqlite3 · 9 s');
 	});
 
+	it("reads npm's http log: manifests while resolving, tarballs while downloading", () => {
+		const dir = mkdtempSync(join(tmpdir(), 'mk-runtime-log-'));
+		try {
+			const file = join(dir, 'npm-install.log');
+			writeFileSync(
+				file,
+				[
+					'npm http fetch GET 200 https://registry.npmjs.org/n8n 294ms (cache updated)',
+					'npm http fetch GET 200 https://registry.npmjs.org/@n8n%2fconfig 12ms (cache revalidated)',
+					'npm http cache is-number@https://registry.npmjs.org/is-number/-/is-number-7.0.0.tgz 1ms (cache hit)',
+					'npm http fetch GET 200 https://registry.npmjs.org/zod/-/zod-3.25.76.tgz 80ms (cache miss)',
+					'npm warn deprecated something',
+				].join('\n'),
+			);
+			expect(runtime.npmLogCounts(file)).toEqual({ manifests: 2, tarballs: 2 });
+			expect(runtime.npmLogCounts(join(dir, 'none.log'))).toEqual({ manifests: 0, tarballs: 0 });
+			expect(runtime.progressLine({ label: 'n8n', phase: 'downloading', manifests: 1850, tarballs: 420, elapsedMs: 61000 })).toBe(
+				'n8n: downloading · 1,850 package manifests read · 420 packages downloaded · 1 min 01 s',
+			);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
 	it('counts the unpacked packages, scoped ones included', () => {
 		const dir = mkdtempSync(join(tmpdir(), 'mk-runtime-count-'));
 		try {
@@ -96,7 +120,7 @@ describe('scripts/n8n-runtime.js', () => {
 				stop();`;
 			const run = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, N8N_METAKOCKA_PROGRESS_MS: '300' }, encoding: 'utf8' });
 			expect(run.status).toBe(0);
-			const lines = run.stderr.split('\n').filter((l) => l.startsWith('[n8n-runtime] test: downloading and unpacking · 1 package · '));
+			const lines = run.stderr.split('\n').filter((l) => l.startsWith('[n8n-runtime] test: unpacking · 1 package · '));
 			expect(lines.length).toBeGreaterThanOrEqual(2);
 		} finally {
 			rmSync(dir, { recursive: true, force: true });
