@@ -7,6 +7,8 @@ export class InputError extends Error {
 		readonly field: string,
 		readonly reason: string,
 		readonly description?: string,
+		/** Fields of which exactly one must be given (siblings of `field`), e.g. tax and tax_factor. */
+		readonly oneOf?: string[],
 	) {
 		super(`Item ${itemIndex}: field "${field}" ${reason}`);
 		this.name = 'InputError';
@@ -37,7 +39,9 @@ export function inputErrorFrom(error: ZodError, itemIndex: number, input: unknow
 	const issue = error.issues[0];
 	const field = issue.path.length ? issue.path.join('.') : '(item)';
 	const reason = `${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)} (got ${preview(valueAt(input, issue.path))})`;
-	return new InputError(itemIndex, field, reason);
+	// A custom issue may name the alternatives (params.oneOf), so the node can name both parameters.
+	const oneOf = issue.code === 'custom' && Array.isArray(issue.params?.oneOf) ? (issue.params.oneOf as string[]) : undefined;
+	return new InputError(itemIndex, field, reason, undefined, oneOf);
 }
 
 /** Validates one item's input; throws an InputError naming the item and the first bad field. */

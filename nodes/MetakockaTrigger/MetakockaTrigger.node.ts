@@ -2,7 +2,6 @@ import {
 	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
-	type IExecuteFunctions,
 	type ILoadOptionsFunctions,
 	type INodeExecutionData,
 	type INodePropertyOptions,
@@ -12,7 +11,7 @@ import {
 } from 'n8n-workflow';
 
 import type { DocType } from '../../src/client';
-import { getClient, toNodeError } from '../../src/n8n';
+import { getClient, runPoll, toNodeError } from '../../src/n8n';
 import { pollChanges, sampleChanges, type PollOptions, type TriggerCursor, type Watch } from '../../src/trigger';
 import { docTypeOptions } from '../MetakockaSalesDocument/actions/salesDocument/fields';
 
@@ -159,20 +158,17 @@ export class MetakockaTrigger implements INodeType {
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const options = readOptions(this);
 		const client = await getClient(this);
-		try {
+		return await runPoll(this, async () => {
 			if (this.getMode() === 'manual') {
 				// A test run shows a sample and leaves the cursor alone.
-				const sample = await sampleChanges(client, options);
-				return sample.length ? [this.helpers.returnJsonArray(sample as IDataObject[])] : null;
+				return (await sampleChanges(client, options)) as IDataObject[];
 			}
 			const staticData = this.getWorkflowStaticData('node');
 			const result = await pollChanges(client, staticData.cursor as TriggerCursor | undefined, options);
 			// Only a successful poll moves the cursor: a failed one repeats its window next time.
 			staticData.cursor = result.cursor as unknown as IDataObject;
-			return result.items.length ? [this.helpers.returnJsonArray(result.items as IDataObject[])] : null;
-		} catch (error) {
-			throw toNodeError(this as unknown as IExecuteFunctions, error, 0);
-		}
+			return result.items as IDataObject[];
+		});
 	}
 }
 

@@ -4,6 +4,9 @@
 import OpenAI from 'openai';
 
 import { fenceUntrusted } from '../email/context';
+import { AiResponseError } from './errors';
+
+export { AiResponseError, type AiErrorCode } from './errors';
 import type { ContextEmail } from './context';
 
 export const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
@@ -49,22 +52,6 @@ export interface GeneratedResponse {
 	finishReason: string | null;
 	/** The context text that was sent. */
 	contextUsed: string;
-}
-
-export type AiErrorCode = 'INVALID_INPUT' | 'AUTH' | 'NOT_FOUND' | 'RATE_LIMIT' | 'BAD_REQUEST' | 'SERVER' | 'TIMEOUT' | 'NETWORK' | 'EMPTY' | 'UNKNOWN';
-
-/** Every message is redacted before it is built into the error; no SDK error (which carries headers) is kept. */
-export class AiResponseError extends Error {
-	constructor(
-		readonly code: AiErrorCode,
-		message: string,
-		readonly field?: string,
-		readonly httpStatus?: number,
-		readonly description?: string,
-	) {
-		super(message);
-		this.name = 'AiResponseError';
-	}
 }
 
 export function safeBaseUrl(raw: string | undefined): string {

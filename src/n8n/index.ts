@@ -5,3 +5,5 @@ export * from './items';
 export * from './parameters';
 export * from './sync';
 export * from './runs';
+export * from './labels';
+export * from './route';

@@ -4,7 +4,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import { MetakockaError, type MetakockaClient } from '../client';
 import { InputError } from '../input';
 import { getClient, openStore } from './context';
-import { errorJson, toNodeError } from './errors';
+import { toNodeError } from './errors';
+import { errorItem } from './items';
 import { MAX_RUN_RETENTION_DAYS, type MappingStore, type SyncRun, type SyncRunError } from '../store';
 
 /** Sync and Import answer one item per record (as always), or one item for the whole run. */
@@ -161,7 +162,7 @@ export async function runImport(
 		} catch (error) {
 			const summary = await recordRun(ctx, store, client.companyId, info, [{ itemIndex: 0, error }]);
 			if (mode === 'summary') return summaryItem(summary, 1);
-			if (ctx.continueOnFail()) return [{ json: errorJson(error), pairedItem: { item: 0 } }];
+			if (ctx.continueOnFail()) return [errorItem(ctx, error, 0)];
 			throw toNodeError(ctx, error, 0);
 		}
 		const summary = await recordRun(

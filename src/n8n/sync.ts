@@ -2,11 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { MetakockaClient } from '../client';
 import { MetakockaError } from '../client';
-import { InputError } from '../input';
 import type { MappingStore } from '../store';
 import { getClient, openStore } from './context';
-import { toNodeError } from './errors';
-import { batchOutput } from './items';
+import { batchOutput, nodeVersion } from './items';
 import { operationName, outputMode, recordRun, runHistoryDays, summaryItem, type RunInfo } from './runs';
 
 export interface SyncDeps {
@@ -42,7 +40,6 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 		try {
 			parsed.push(spec.parse(i));
 		} catch (error) {
-			if (!(error instanceof InputError)) throw toNodeError(ctx, error, i);
 			invalid.push({ itemIndex: i, error });
 		}
 	}
@@ -79,14 +76,8 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 		}
 		const outcomes = await spec.sync(deps, ready);
 		await logFailures(ctx, store, client.companyId, outcomes);
-		const all = [
-			...invalid.map((f) => ({ ...f, crmId: crmIdOf(ctx, f.itemIndex) })),
-			...outcomes.map(({ itemIndex, error, ...json }) =>
-				error === undefined
-					? { itemIndex, crmId: json.crmId, status: json.status, json: { ...json, mkId: json.mkId ?? null } as IDataObject }
-					: { itemIndex, crmId: json.crmId, error },
-			),
-		].sort(byItem);
+		const shape = nodeVersion(ctx) >= 2 ? syncItemsV2 : syncItemsV1;
+		const all = [...invalid.map((f) => ({ ...f, crmId: crmIdOf(ctx, f.itemIndex) })), ...shape(outcomes)].sort(byItem);
 		const summary = await recordRun(ctx, store, client.companyId, info, all);
 		// A summary reports failed records in its errors list instead of stopping the workflow.
 		if (mode === 'summary') return summaryItem(summary, ctx.getInputData().length);
@@ -107,6 +98,37 @@ function crmIdOf(ctx: IExecuteFunctions, itemIndex: number): string | null {
 }
 
 const byItem = (a: { itemIndex: number }, b: { itemIndex: number }) => a.itemIndex - b.itemIndex;
+
+type Shaped = { itemIndex: number; crmId?: string; status?: string; json?: IDataObject; error?: unknown };
+
+function syncItemsV1(outcomes: Outcome[]): Shaped[] {
+	return outcomes.map(({ itemIndex, error, ...json }) =>
+		error === undefined
+			? { itemIndex, crmId: json.crmId, status: json.status, json: { ...json, mkId: json.mkId ?? null } as IDataObject }
+			: { itemIndex, crmId: json.crmId, error },
+	);
+}
+
+const snake = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+/** Every version 2 Sync item has these keys, whatever its status (null when they do not apply). */
+const SYNC_KEYS = ['crm_id', 'status', 'mk_id', 'count_code', 'reconciled', 'matched_existing', 'conflict'];
+
+/** Version 2: Metakocka's snake_case names, and the same keys on every item of the run. */
+function syncItemsV2(outcomes: Outcome[]): Shaped[] {
+	const rows = outcomes.map(({ itemIndex, error, crmId, status, ...rest }) => ({
+		itemIndex,
+		crmId,
+		status,
+		error,
+		json: Object.fromEntries(Object.entries({ crmId, status, ...rest } as Record<string, unknown>).map(([k, v]) => [snake(k), v])) as IDataObject,
+	}));
+	const keys = [...new Set([...SYNC_KEYS, ...rows.flatMap((r) => Object.keys(r.json))])];
+	return rows.map(({ itemIndex, crmId, status, error, json }) =>
+		error === undefined
+			? { itemIndex, crmId, status, json: Object.fromEntries(keys.map((k) => [k, json[k] ?? null])) as IDataObject }
+			: { itemIndex, crmId, error },
+	);
+}
 
 async function logFailures(ctx: IExecuteFunctions, store: MappingStore, companyId: string, outcomes: Outcome[]) {
 	const entries = outcomes

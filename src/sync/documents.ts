@@ -60,7 +60,9 @@ const mkDate = z.unknown().transform((value, ctx) => {
 	} catch {
 		// reported below
 	}
-	ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Must be a date as YYYY-MM-DD, dd.mm.yyyy or an ISO timestamp' });
+	// "2026-02-30" has the right form but is no day: say that rather than repeat the formats.
+	const wellFormed = typeof v === 'string' && /^\s*(\d{4}-\d{2}-\d{2}|\d{1,2}\.\d{1,2}\.\d{4})\b/.test(v);
+	ctx.addIssue({ code: z.ZodIssueCode.custom, message: wellFormed ? 'Is not a day in the calendar' : 'Must be a date as YYYY-MM-DD, dd.mm.yyyy or an ISO timestamp' });
 	return z.NEVER;
 });
 
@@ -95,10 +97,10 @@ export const documentLineSchema = z
 			});
 		}
 		if ((line.price === undefined) === (line.price_with_tax === undefined)) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['price'], message: 'Give exactly one of price (net) or price_with_tax' });
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['price'], message: 'Give exactly one of price (net) or price_with_tax', params: { oneOf: ['price', 'price_with_tax'] } });
 		}
 		if ((line.tax === undefined) === (line.tax_factor === undefined)) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tax'], message: 'Give exactly one of tax (code, e.g. EX4) or tax_factor (e.g. 0.22)' });
+			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['tax'], message: 'Give exactly one of tax (code, e.g. EX4) or tax_factor (e.g. 0.22)', params: { oneOf: ['tax', 'tax_factor'] } });
 		}
 	});
 

@@ -6,7 +6,9 @@ export interface FakeRun {
 	items?: IDataObject[];
 	credentials?: Record<string, IDataObject>;
 	continueOnFail?: boolean;
-	/** The node's type as n8n reports it (default n8n-nodes-metakocka.test). */
+	/** The node's version (default 1). */
+	typeVersion?: number;
+	/** The node's type as n8n reports it (default n8n-nodes-metakocka.test, which has no registered parameters). */
 	nodeType?: string;
 }
 
@@ -35,7 +37,7 @@ export function fakeExecuteFunctions(run: FakeRun, logs: LogLine[] = []): IExecu
 		id: 'test-node',
 		name: 'Metakocka Test',
 		type: run.nodeType ?? 'n8n-nodes-metakocka.test',
-		typeVersion: 1,
+		typeVersion: run.typeVersion ?? 1,
 		position: [0, 0],
 		parameters: {},
 	};

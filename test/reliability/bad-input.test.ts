@@ -300,7 +300,9 @@ describe('malformed input: a clear error naming the item and the field, and noth
 		// Without Continue On Fail, behind a valid item: the run stops before any write, naming item 1.
 		const stopped = await exec(c.setup, [SETUPS[c.setup].good, bad], false, c.params);
 		expect(stopped.error).toBeDefined();
-		expect(stopped.error!.message).toContain(`Item 1: field "${c.field}`);
+		// The thrown error names the parameter; n8n shows the item from error.context.itemIndex.
+		expect(stopped.error!.message).toContain(`"${c.field}`);
+		expect((stopped.error as unknown as { context: { itemIndex?: number } }).context.itemIndex).toBe(1);
 		expect(stopped.error!.message.length).toBeLessThan(2000);
 
 		// With Continue On Fail, alone: the error is on the item and names the field.

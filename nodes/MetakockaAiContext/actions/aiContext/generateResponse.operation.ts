@@ -1,7 +1,6 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { AiResponseError, buildContext, createContextCache, DEFAULT_MODEL, generateResponse } from '../../../../src/ai';
+import { buildContext, createContextCache, DEFAULT_MODEL, generateResponse } from '../../../../src/ai';
 import { settle } from '../../../../src/client/errors';
 import { InputError } from '../../../../src/input';
 import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
@@ -183,12 +182,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				email: value.request.email,
 			}),
 		);
-		if (!outcome.ok) {
-			const e = outcome.error;
-			// The message is already redacted; the SDK error (with its headers) is not passed on.
-			if (e instanceof AiResponseError) throw new NodeOperationError(this.getNode(), `Item ${i}: ${e.message}`, { itemIndex: i, description: e.description });
-			throw e;
-		}
+		// The AiResponseError's message is already redacted; the SDK error (with its headers) is not passed on.
+		if (!outcome.ok) throw outcome.error;
 		const result = outcome.value;
 		this.logger.debug('Metakocka AI Context: draft generated', {
 			itemIndex: i,

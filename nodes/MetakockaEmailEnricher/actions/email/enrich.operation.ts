@@ -12,7 +12,7 @@ import {
 } from '../../../../src/email';
 import { createVerifyCache, verifyCandidates, type VerifiedEntity } from '../../../../src/email/verify';
 import { InputError } from '../../../../src/input';
-import { getClient, openStore, runPerItem, toNodeError, validateAll } from '../../../../src/n8n';
+import { getClient, openStore, runPerItem, validateAll } from '../../../../src/n8n';
 import type { MappingStore } from '../../../../src/store';
 import { mappingStoreOptions } from '../../../shared/descriptions';
 
@@ -170,15 +170,9 @@ function readEmail(ctx: IExecuteFunctions, i: number): NormalizedEmail {
 		}
 		return normalizeEmail(ctx.getInputData()[i].json as Record<string, unknown>, 'auto');
 	} catch (error) {
-		if (error instanceof EmailInputError) {
-			// Carries the item and the field so both the error and "Continue On Fail" output name them.
-			throw toNodeError(
-				ctx,
-				new InputError(i, error.field, 'is missing or unusable', `${error.message} Use "Map Fields" as input to point the node at the right fields.`),
-				i,
-			);
-		}
-		throw toNodeError(ctx, error, i);
+		// The adapter names the field of an EmailInputError; it only needs the item.
+		if (error instanceof EmailInputError) throw new InputError(i, error.field, 'is missing or unusable', `${error.message} Use "Map Fields" as input to point the node at the right fields.`);
+		throw error;
 	}
 }
 
@@ -197,9 +191,9 @@ function readCandidates(ctx: IExecuteFunctions, i: number, email: NormalizedEmai
 	} catch (error) {
 		if (error instanceof ExtractionPatternError) {
 			const field = (lines(options.productCodePatterns) ?? []).includes(error.pattern) ? 'productCodePatterns' : 'documentNumberPatterns';
-			throw toNodeError(ctx, new InputError(i, field, 'is not a valid regular expression', error.message), i);
+			throw new InputError(i, field, 'is not a valid regular expression', error.message);
 		}
-		throw toNodeError(ctx, error, i);
+		throw error;
 	}
 }
 

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem, toNodeError } from '../../../../src/n8n';
-import { InputError } from '../../../../src/input';
+import { getClient, nodeVersion, runItems, validateAll } from '../../../../src/n8n';
 import { createDocument, parseDocument, resolveDocuments, type ProductCheckCache, type ResolvedDocument } from '../../../../src/sync/documents';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
 
@@ -14,35 +13,29 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	const failed = new Map<number, InputError>();
-	const parsed = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			parsed.push({ itemIndex: i, doc: parseDocument(readDocumentInput(this, i, docTypeFor(this, i)), i) });
-		} catch (error) {
-			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
-			failed.set(i, error);
-		}
-	}
 	// Create has no mapping store: CRM IDs in an item are an input error (Sync resolves them).
-	const docs = new Map<number, ResolvedDocument>();
-	for (const r of await resolveDocuments(undefined, '-', parsed)) {
-		if ('error' in r) failed.set(r.itemIndex, r.error);
-		else docs.set(r.itemIndex, r);
-	}
-	// Without "Continue On Fail", one bad item stops the run before anything is written.
-	if (failed.size && !this.continueOnFail()) {
-		const first = Math.min(...failed.keys());
-		throw toNodeError(this, failed.get(first), first);
-	}
+	const parsed = validateAll(this, (i) => ({ itemIndex: i, doc: parseDocument(readDocumentInput(this, i, docTypeFor(this, i)), i) }));
+	const docs = new Map<number, ResolvedDocument | { error: unknown }>();
+	parsed.forEach((p, i) => p.error !== undefined && docs.set(i, { error: p.error }));
+	const valid = parsed.flatMap((p) => (p.value ? [p.value] : []));
+	for (const r of await resolveDocuments(undefined, '-', valid)) docs.set(r.itemIndex, 'error' in r ? { error: r.error } : r);
 
 	const client = await getClient(this);
 	const cache: ProductCheckCache = new Map();
-	return await runPerItem(this, async (i) => {
-		const doc = docs.get(i);
-		if (!doc) throw failed.get(i);
-		const { mkId, countCode, reconciled, result } = await createDocument(client, doc, cache);
-		return { ...result, status: 'created', docType: doc.docType, mkId, countCode, reconciled };
+	const v2 = nodeVersion(this) >= 2;
+	return await runItems(this, {
+		writes: true,
+		parse: (i) => {
+			const doc = docs.get(i);
+			if (!doc || 'error' in doc) throw doc?.error;
+			return doc;
+		},
+		run: async (_i, doc) => {
+			const { mkId, countCode, reconciled, result } = await createDocument(client, doc, cache);
+			// Version 1 also repeated mk_id and count_code in camelCase.
+			return v2
+				? { ...result, status: 'created', doc_type: doc.docType, mk_id: mkId, count_code: countCode ?? null, reconciled }
+				: { ...result, status: 'created', docType: doc.docType, mkId, countCode, reconciled };
+		},
 	});
 }

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { InputError } from '../../../../src/input';
 import { runImport } from '../../../../src/n8n';
 import { importDocuments } from '../../../../src/sync/documents';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
@@ -54,7 +55,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await runImport(this, async (client, store) => {
 		const docType = docTypeFor(this, 0);
 		const since = this.getNodeParameter('since', 0) === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
-		if (since && Number.isNaN(since.getTime())) throw new Error('The import date is not a valid date');
+		if (since && Number.isNaN(since.getTime())) throw new InputError(0, 'sinceDate', 'is not a valid date');
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
 		const { documents } = await importDocuments(client, store, {
 			docType,

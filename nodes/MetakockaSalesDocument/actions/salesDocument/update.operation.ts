@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { DOC_TYPE_INFO } from '../../../../src/client';
 import { InputError } from '../../../../src/input';
-import { getClient, runPerItem, toNodeError } from '../../../../src/n8n';
+import { getClient, nodeVersion, runItems } from '../../../../src/n8n';
 import { parseDocumentUpdate } from '../../../../src/sync/documents';
 import { documentLocator } from '../../../shared/locators';
 import { docTypeFor, FULL_UPDATE_TYPES, parseJson, STATUS_ONLY_TYPES } from './fields';
@@ -66,37 +66,28 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	const items = this.getInputData();
-	// Validate every item before the first write.
-	const updates: Array<{ docType: ReturnType<typeof docTypeFor>; mkId: string; fields: Record<string, unknown> } | InputError> = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
+	const client = await getClient(this);
+	const v2 = nodeVersion(this) >= 2;
+	return await runItems(this, {
+		writes: true,
+		parse: (i) => {
 			const docType = docTypeFor(this, i);
 			const mkId = String(this.getNodeParameter('document', i, '', { extractValue: true })).trim();
 			if (!mkId) throw new InputError(i, 'document', 'is required');
-			let fields: Record<string, unknown>;
 			if (DOC_TYPE_INFO[docType].update === 'status') {
-				fields = { status_code: String(this.getNodeParameter('statusCode', i, '')).trim() };
-			} else {
-				const raw = { ...(this.getNodeParameter('updateFields', i, {}) as IDataObject) };
-				if (typeof raw.product_add === 'string') raw.product_add = parseJson(raw.product_add, i, 'product_add') as IDataObject[];
-				if (Array.isArray(raw.product_add) && raw.product_add.length === 0) delete raw.product_add;
-				fields = parseDocumentUpdate(raw, i);
+				return { docType, mkId, fields: { status_code: String(this.getNodeParameter('statusCode', i, '')).trim() } as Record<string, unknown> };
 			}
-			updates.push({ docType, mkId, fields });
-		} catch (error) {
-			if (!(error instanceof InputError)) throw toNodeError(this, error, i);
-			if (!this.continueOnFail()) throw toNodeError(this, error, i);
-			updates.push(error);
-		}
-	}
-
-	const client = await getClient(this);
-	return await runPerItem(this, async (i) => {
-		const update = updates[i];
-		if (update instanceof InputError) throw update;
-		await client.updateDocument(update.docType, { ...update.fields, mk_id: update.mkId });
-		const doc = await client.getDocument(update.docType, { mk_id: update.mkId });
-		return { ...(doc ?? {}), status: 'updated', docType: update.docType, mkId: update.mkId };
+			const raw = { ...(this.getNodeParameter('updateFields', i, {}) as IDataObject) };
+			if (typeof raw.product_add === 'string') raw.product_add = parseJson(raw.product_add, i, 'product_add') as IDataObject[];
+			if (Array.isArray(raw.product_add) && raw.product_add.length === 0) delete raw.product_add;
+			return { docType, mkId, fields: parseDocumentUpdate(raw, i) };
+		},
+		run: async (_i, update) => {
+			await client.updateDocument(update.docType, { ...update.fields, mk_id: update.mkId });
+			const doc = await client.getDocument(update.docType, { mk_id: update.mkId });
+			return v2
+				? { ...(doc ?? {}), status: 'updated', doc_type: update.docType, mk_id: update.mkId }
+				: { ...(doc ?? {}), status: 'updated', docType: update.docType, mkId: update.mkId };
+		},
 	});
 }

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+export type OperationExecute = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
+
+/** Every node's router: the resource's operation runs on the main output (n8n adds the error output). */
+export async function route(ctx: IExecuteFunctions, resources: Record<string, Record<string, OperationExecute>>): Promise<INodeExecutionData[][]> {
+	const resource = ctx.getNodeParameter('resource', 0, '') as string;
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const operations = resources[resource] ?? (Object.keys(resources).length === 1 ? Object.values(resources)[0] : undefined);
+	const run = operations && Object.prototype.hasOwnProperty.call(operations, operation) ? operations[operation] : undefined;
+	if (!run) throw new NodeOperationError(ctx.getNode(), `The operation "${operation}" is not supported${resource ? ` for "${resource}"` : ''}`);
+	return [await run.call(ctx)];
+}
