@@ -1,5 +1,5 @@
 import axios, { type AxiosResponse } from 'axios';
-import { MetakockaError, type Delivery } from './errors';
+import { MetakockaError, REDACTED, type Delivery } from './errors';
 import { methodUrl, type CallKind } from './paths';
 import { toWireBody } from './wire';
 
@@ -48,8 +48,8 @@ function errorCode(err: unknown): string | undefined {
 
 function wrapNetworkError(err: unknown, method: string, kind: CallKind, config: TransportConfig): MetakockaError {
 	const code = errorCode(err);
-	const rawMessage = err instanceof Error ? err.message : String(err);
-	const secrets = [config.secretKey];
+	const rawMessage = safeExcerpt(err instanceof Error ? err.message : String(err), config.secretKey, 500);
+	const secrets = secretForms(config.secretKey);
 	if (code && TIMEOUT_CODES.has(code)) {
 		return new MetakockaError({
 			code: 'TIMEOUT',
@@ -71,10 +71,55 @@ function wrapNetworkError(err: unknown, method: string, kind: CallKind, config: 
 	});
 }
 
+/**
+ * Every spelling of the key an echoing server may send back: as sent, JSON-escaped (also PHP's
+ * \/ and \uXXXX style), URL- and form-encoded, HTML-escaped. Longest first so a longer form is
+ * replaced whole before a shorter one could match inside it.
+ */
+export function secretForms(secret: string): string[] {
+	if (typeof secret !== 'string' || secret === '') return [];
+	const json = JSON.stringify(secret).slice(1, -1);
+	const u = (c: string) => c.charCodeAt(0).toString(16).padStart(4, '0');
+	const phpLower = json.replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => `\\u${u(c)}`);
+	const phpUpper = json.replace(/\//g, '\\/').replace(/[\u0080-\uffff]/g, (c) => `\\u${u(c).toUpperCase()}`);
+	const url = encodeURIComponent(secret);
+	const html = secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+	const forms = new Set([
+		secret,
+		json,
+		phpLower,
+		phpUpper,
+		url,
+		url.replace(/%20/g, '+'),
+		url.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
+		html,
+	]);
+	return [...forms].sort((a, b) => b.length - a.length);
+}
+
+// A secret_key value in an echoed request, even cut short by the server: the whole value goes.
+const SECRET_FIELD = /("secret_?key"\s*:\s*")((?:[^"\\]|\\.)*)("?)|(\bsecret_?key=)([^&\s"'<]*)/gi;
+
+/**
+ * Redacts the whole response text first and only then cuts an excerpt, so a cut that falls inside
+ * the key cannot leave a fragment no exact match would find.
+ */
+export function safeExcerpt(text: string, secretKey: string, max: number): string {
+	let out = text.replace(SECRET_FIELD, (_m, jsonHead?: string, _v?: string, jsonTail?: string, formHead?: string) =>
+		jsonHead !== undefined ? `${jsonHead}${REDACTED}${jsonTail ?? ''}` : `${formHead}${REDACTED}`,
+	);
+	for (const form of secretForms(secretKey)) out = out.split(form).join(REDACTED);
+	if (out.length <= max) return out;
+	let cut = out.slice(0, max);
+	// A cut through "[REDACTED]" leaves "[REDA"; finish the word so it still reads as redacted.
+	const open = cut.lastIndexOf('[');
+	if (open !== -1 && REDACTED.startsWith(cut.slice(open)) && cut.slice(open) !== REDACTED) cut = cut.slice(0, open) + REDACTED;
+	return cut;
+}
+
 function htmlTitle(text: string): string {
 	const m = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text);
-	const t = (m ? m[1] : text.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
-	return t.slice(0, 160);
+	return (m ? m[1] : text.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
 }
 
 /** POST once; any HTTP status comes back, only transport failures throw. */
@@ -115,8 +160,9 @@ export async function postOnce(
  * (partner calls omit it).
  */
 export function interpretJson(res: RawResponse, method: string, kind: CallKind, secretKey: string): Record<string, unknown> {
-	const secrets = [secretKey];
+	const secrets = secretForms(secretKey);
 	const text = res.data.toString('utf8');
+	const excerpt = (t: string, max: number) => safeExcerpt(t, secretKey, max);
 	const isHtml = /text\/html/i.test(res.contentType) || /^\s*</.test(text);
 	let parsed: unknown;
 	let jsonOk = false;
@@ -135,7 +181,7 @@ export function interpretJson(res: RawResponse, method: string, kind: CallKind, 
 	if (res.status >= 500 || res.status === 429) {
 		// 429 means "not processed"; a 5xx may come after the server applied a write.
 		const delivery: Delivery = res.status === 429 ? 'not_applied' : 'unknown';
-		const detail = envelope ? oprDesc(envelope) : isHtml ? htmlTitle(text) : text.slice(0, 160);
+		const detail = excerpt(envelope ? oprDesc(envelope) : isHtml ? htmlTitle(text) : text, 160);
 		throw new MetakockaError({
 			code: `HTTP_${res.status}`,
 			description: detail || `HTTP ${res.status}`,
@@ -147,7 +193,7 @@ export function interpretJson(res: RawResponse, method: string, kind: CallKind, 
 		});
 	}
 	if (isHtml) {
-		const title = htmlTitle(text);
+		const title = excerpt(htmlTitle(text), 160);
 		if (GATEWAY_PAGE.test(title)) {
 			throw new MetakockaError({
 				code: `HTTP_${res.status}`,
@@ -172,7 +218,7 @@ export function interpretJson(res: RawResponse, method: string, kind: CallKind, 
 	if (envelope && envelope.opr_code !== undefined && envelope.opr_code !== null && String(envelope.opr_code) !== '0') {
 		throw new MetakockaError({
 			code: String(envelope.opr_code),
-			description: oprDesc(envelope) || '(no description)',
+			description: excerpt(oprDesc(envelope), 2000) || '(no description)',
 			method,
 			httpStatus: res.status === 200 ? undefined : res.status,
 			retryable: false,
@@ -184,7 +230,7 @@ export function interpretJson(res: RawResponse, method: string, kind: CallKind, 
 	if (res.status >= 400) {
 		throw new MetakockaError({
 			code: `HTTP_${res.status}`,
-			description: (envelope ? oprDesc(envelope) : text.slice(0, 160)) || `HTTP ${res.status}`,
+			description: excerpt(envelope ? oprDesc(envelope) : text, 160) || `HTTP ${res.status}`,
 			method,
 			httpStatus: res.status,
 			retryable: false,
@@ -195,7 +241,7 @@ export function interpretJson(res: RawResponse, method: string, kind: CallKind, 
 	if (!jsonOk) {
 		throw new MetakockaError({
 			code: 'INVALID_RESPONSE',
-			description: text.trim() ? `not JSON: ${text.slice(0, 120)}` : 'empty body',
+			description: text.trim() ? `not JSON: ${excerpt(text, 120)}` : 'empty body',
 			method,
 			httpStatus: res.status,
 			retryable: false,
