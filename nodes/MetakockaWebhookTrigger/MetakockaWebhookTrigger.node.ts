@@ -1,5 +1,6 @@
 import {
 	NodeConnectionTypes,
+	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
 	type INodeType,
@@ -8,7 +9,16 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { checkDelivery, OK_REPLY, rememberEvent, webhookItems } from '../../src/trigger';
+import {
+	admitDelivery,
+	checkDelivery,
+	DEFAULT_REPLAY_WINDOW_MINUTES,
+	MIN_CLIENT_SECRET_LENGTH,
+	OK_REPLY,
+	type ReplayState,
+	validateClientSecret,
+	webhookItems,
+} from '../../src/trigger';
 
 type RawRequest = { rawBody?: Buffer | string; readRawBody?: () => Promise<void> };
 
@@ -49,14 +59,15 @@ export class MetakockaWebhookTrigger implements INodeType {
 				typeOptions: { password: true },
 				default: '',
 				required: true,
-				description: "The webhook's client_secret in Metakocka: X-MetaKocka-Signature is Base64(HMAC-SHA1(body, client secret))",
+				description: `The webhook's client_secret in Metakocka (at least ${MIN_CLIENT_SECRET_LENGTH} characters): X-MetaKocka-Signature is Base64(HMAC-SHA1(body, client secret))`,
 			},
 			{
 				displayName: 'Basic Auth',
 				name: 'basicAuth',
 				type: 'boolean',
 				default: false,
-				description: 'Whether Metakocka also sends the optional basic auth user name and password set on the webhook',
+				description:
+					'Whether Metakocka also sends the optional basic auth user name and password set on the webhook. Recommended: the signature covers only the body, so basic auth is what ties a call to Metakocka.',
 			},
 			{
 				displayName: 'Basic Auth User',
@@ -75,6 +86,15 @@ export class MetakockaWebhookTrigger implements INodeType {
 				required: true,
 				displayOptions: { show: { basicAuth: [true] } },
 			},
+			{
+				displayName: 'Replay Window (Minutes)',
+				name: 'replayWindowMinutes',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: 10080 },
+				default: DEFAULT_REPLAY_WINDOW_MINUTES,
+				description:
+					'A call whose body is byte-for-byte the same as one received within this many minutes is answered OK but starts nothing, so a captured call resent under a new X-MetaKocka-Id does not fire again. 0 turns this off (event IDs are still checked).',
+			},
 		],
 	};
 
@@ -83,6 +103,12 @@ export class MetakockaWebhookTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				// Activation fails here, with the reason, rather than every delivery failing later.
+				try {
+					validateClientSecret(this.getNodeParameter('clientSecret', ''));
+				} catch (error) {
+					throw new NodeOperationError(this.getNode(), (error as Error).message);
+				}
 				return true;
 			},
 			async create(this: IHookFunctions): Promise<boolean> {
@@ -98,10 +124,18 @@ export class MetakockaWebhookTrigger implements INodeType {
 		const request = this.getRequestObject() as unknown as RawRequest;
 		if (request.rawBody === undefined && typeof request.readRawBody === 'function') await request.readRawBody();
 		const basicAuth = this.getNodeParameter('basicAuth', false) as boolean;
+		let clientSecret: string;
+		try {
+			clientSecret = validateClientSecret(this.getNodeParameter('clientSecret', ''));
+		} catch {
+			// A guessable secret authenticates nobody: nothing runs until it is fixed (activation says why).
+			this.getResponseObject().status(401).json({ status: 'error', message: 'Unauthorized' });
+			return { noWebhookResponse: true };
+		}
 		const check = checkDelivery(
 			{ headers: this.getHeaderData() as Record<string, unknown>, rawBody: request.rawBody },
 			{
-				clientSecret: String(this.getNodeParameter('clientSecret', '') ?? ''),
+				clientSecret,
 				basicAuth: basicAuth
 					? { user: String(this.getNodeParameter('basicAuthUser', '') ?? ''), password: String(this.getNodeParameter('basicAuthPassword', '') ?? '') }
 					: undefined,
@@ -114,14 +148,17 @@ export class MetakockaWebhookTrigger implements INodeType {
 			res.status(check.status).json({ status: 'error', message: check.status === 401 ? 'Unauthorized' : 'Bad request' });
 			return { noWebhookResponse: true };
 		}
-		if (check.eventId) {
-			// Metakocka retries an event whose answer it did not get: the same X-MetaKocka-Id fires once.
-			const staticData = this.getWorkflowStaticData('node');
-			const seen = Array.isArray(staticData.eventIds) ? (staticData.eventIds as string[]) : [];
-			const first = rememberEvent(seen, check.eventId);
-			staticData.eventIds = seen;
-			if (!first) return { webhookResponse: OK_REPLY };
-		}
+		// Metakocka retries an event whose answer it did not get (same X-MetaKocka-Id), and a captured
+		// call may be resent under a new id (same body): either way it fires once.
+		const staticData = this.getWorkflowStaticData('node');
+		const replay = { seen: staticData.seen, eventIds: staticData.eventIds } as ReplayState;
+		const windowMinutes = Number(this.getNodeParameter('replayWindowMinutes', DEFAULT_REPLAY_WINDOW_MINUTES));
+		const verdict = admitDelivery(replay, { eventId: check.eventId, rawBody: request.rawBody! }, {
+			windowMs: Number.isFinite(windowMinutes) && windowMinutes >= 0 ? windowMinutes * 60_000 : DEFAULT_REPLAY_WINDOW_MINUTES * 60_000,
+		});
+		staticData.seen = replay.seen as IDataObject;
+		delete staticData.eventIds;
+		if (!verdict.first) return { webhookResponse: OK_REPLY };
 		const items = webhookItems(check.event, check.eventId, check.body);
 		return {
 			webhookResponse: OK_REPLY,

@@ -3,7 +3,7 @@
 // X-MetaKocka-Signature = Base64(HmacSHA1(body, client_secret)); the receiver answers JSON
 // {"status":"ok"}, otherwise Metakocka tries two more times, 60 s apart. n8n-free.
 
-import { createHmac, timingSafeEqual } from 'crypto';
+import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
 import { parseResponse, stockRowSchema } from '../client/schemas';
 import type { ChangeInfo, TriggerItem } from './poll';
@@ -12,8 +12,6 @@ export const STOCK_EVENT = 'warehouse_product_stock_update';
 export const HEADER_EVENT = 'x-metakocka-event';
 export const HEADER_ID = 'x-metakocka-id';
 export const HEADER_SIGNATURE = 'x-metakocka-signature';
-/** Event ids remembered for deduplication: far more than Metakocka's retries (3 attempts over 2 minutes) need. */
-export const MAX_REMEMBERED_EVENTS = 1000;
 /** The reply Metakocka expects [DOC]. */
 export const OK_REPLY = { status: 'ok' } as const;
 
@@ -87,15 +85,92 @@ export function checkDelivery(
 	};
 }
 
+export const MIN_CLIENT_SECRET_LENGTH = 16;
+
 /**
- * Remembers an event id in a bounded list (oldest dropped). Returns false when the id was already
- * there: a retry of an event that already started a workflow.
+ * The client secret as used for the HMAC: trimmed (a pasted secret often carries a newline), and
+ * long enough that a signature cannot be forged by guessing it. Throws naming the parameter.
  */
-export function rememberEvent(list: string[], eventId: string, max = MAX_REMEMBERED_EVENTS): boolean {
-	if (list.includes(eventId)) return false;
-	list.push(eventId);
-	if (list.length > max) list.splice(0, list.length - max);
-	return true;
+export function validateClientSecret(value: unknown): string {
+	const secret = typeof value === 'string' ? value.trim() : '';
+	if (secret.length < MIN_CLIENT_SECRET_LENGTH) {
+		throw new Error(
+			`Client Secret must be at least ${MIN_CLIENT_SECRET_LENGTH} characters (spaces at either end do not count); ` +
+				`set a long random client_secret on the webhook in Metakocka and the same value here`,
+		);
+	}
+	return secret;
+}
+
+/** How long a delivered body counts as "already seen" unless the node sets another window. */
+export const DEFAULT_REPLAY_WINDOW_MINUTES = 60;
+/** Event ids are kept at least this long: Metakocka's retries of one event span about 2 minutes. */
+const EVENT_ID_RETENTION_MS = 10 * 60_000;
+/** Hard bound on remembered deliveries (a few hundred KB of static data at most). */
+export const MAX_REMEMBERED_DELIVERIES = 5000;
+
+/** Node static data of the webhook trigger: "id:<X-MetaKocka-Id>" / "body:<sha256>" -> first seen (ms). */
+export interface ReplayState {
+	seen?: Record<string, number>;
+	/** Written before replay protection keyed bodies; read once, then dropped. */
+	eventIds?: string[];
+}
+
+export type ReplayVerdict = { first: true } | { first: false; reason: 'event id' | 'body' };
+
+export function bodyDigest(rawBody: Buffer | string): string {
+	return createHash('sha256').update(rawBody).digest('base64url');
+}
+
+/**
+ * Decides whether an authenticated delivery is new, and remembers it if so.
+ *
+ * The signature covers the body only, so a captured delivery can be resent under any new
+ * X-MetaKocka-Id. Two keys therefore guard a delivery: its event id and the SHA-256 of its raw
+ * body, each with the time it was first seen. A delivery is dropped when either key was seen
+ * within its window. Only deliveries that pass are recorded, and only signed deliveries get
+ * here at all, so an attacker cannot flush the store with fresh ids: 1,000 replays of one body
+ * add nothing after the first. Entries expire by time; the count bound only evicts the oldest.
+ *
+ * Trade-off: a stock snapshot identical to one delivered within the window (stock back to a
+ * value it had minutes ago) is dropped too — the body carries no timestamp that would tell it
+ * from a replay. The next change sends the full snapshot again.
+ */
+export function admitDelivery(
+	state: ReplayState,
+	delivery: { eventId?: string; rawBody: Buffer | string },
+	options: { now?: number; windowMs?: number; max?: number } = {},
+): ReplayVerdict {
+	const now = options.now ?? Date.now();
+	const windowMs = options.windowMs ?? DEFAULT_REPLAY_WINDOW_MINUTES * 60_000;
+	const max = options.max ?? MAX_REMEMBERED_DELIVERIES;
+	const seen: Record<string, number> = {};
+	// Copy as plain JSON: n8n's static data is a Proxy, and expired keys are dropped on the way.
+	for (const [key, at] of Object.entries(state.seen ?? {})) {
+		if (typeof at !== 'number' || !Number.isFinite(at)) continue;
+		const keep = key.startsWith('id:') ? Math.max(windowMs, EVENT_ID_RETENTION_MS) : windowMs;
+		if (now - at < keep) seen[key] = at;
+	}
+	for (const id of Array.isArray(state.eventIds) ? state.eventIds : []) {
+		if (typeof id === 'string') seen[`id:${id}`] ??= now;
+	}
+	const idKey = delivery.eventId ? `id:${delivery.eventId}` : undefined;
+	const bodyKey = `body:${bodyDigest(delivery.rawBody)}`;
+	let verdict: ReplayVerdict = { first: true };
+	if (idKey && seen[idKey] !== undefined) verdict = { first: false, reason: 'event id' };
+	else if (windowMs > 0 && seen[bodyKey] !== undefined) verdict = { first: false, reason: 'body' };
+	else {
+		if (idKey) seen[idKey] = now;
+		if (windowMs > 0) seen[bodyKey] = now;
+	}
+	const entries = Object.entries(seen);
+	if (entries.length > max) {
+		entries.sort((a, b) => a[1] - b[1]);
+		for (const [key] of entries.slice(0, entries.length - max)) delete seen[key];
+	}
+	state.seen = seen;
+	delete state.eventIds;
+	return verdict;
 }
 
 /**

@@ -38,7 +38,33 @@ describe('Metakocka Webhook Trigger', () => {
 		expect(d.webhooks).toEqual([expect.objectContaining({ httpMethod: 'POST', responseMode: 'onReceived' })]);
 		expect(d.polling).toBeUndefined();
 		const hooks = node.webhookMethods.default;
-		for (const m of [hooks.checkExists, hooks.create, hooks.delete]) expect(await m.call({} as never)).toBe(true);
+		const hookCtx = (clientSecret: string) =>
+			({ getNodeParameter: (name: string) => (name === 'clientSecret' ? clientSecret : undefined), getNode: () => ({ name: 'Metakocka Webhook Trigger' }) }) as never;
+		for (const m of [hooks.checkExists, hooks.create, hooks.delete]) expect(await m.call(hookCtx(SECRET))).toBe(true);
+	});
+
+	it('activation fails on a blank or short client secret, naming the parameter', async () => {
+		for (const bad of [' ', '', 'short-secret']) {
+			await expect(
+				node.webhookMethods.default.checkExists.call({
+					getNodeParameter: () => bad,
+					getNode: () => ({ name: 'Metakocka Webhook Trigger', type: 'x', typeVersion: 1, parameters: {} }),
+				} as never),
+			).rejects.toThrow(/Client Secret must be at least 16 characters/);
+		}
+	});
+
+	it('a blank client secret authenticates nobody: a body signed with " " is refused and fires nothing', async () => {
+		const staticData: IDataObject = {};
+		const { result, response } = await call({ ...headersFor(BODY), 'X-MetaKocka-Signature': sign(BODY, ' ') }, BODY, staticData, { clientSecret: ' ' });
+		expect(response.status).toBe(401);
+		expect(result).toEqual({ noWebhookResponse: true });
+		expect(staticData).toEqual({});
+	});
+
+	it('a pasted secret with a trailing newline is trimmed: Metakocka signs with the secret itself', async () => {
+		const { result } = await call(headersFor(BODY, 'trim-1'), BODY, {}, { clientSecret: `${SECRET}\n` });
+		expect(result.workflowData).toBeDefined();
 	});
 
 	it('a valid delivery fires with one item per stock row and answers {"status":"ok"}', async () => {
@@ -68,7 +94,22 @@ describe('Metakocka Webhook Trigger', () => {
 		const again = await call(headersFor(BODY, 'evt-7'), BODY, JSON.parse(JSON.stringify(staticData)) as IDataObject);
 		expect(first.result.workflowData).toBeDefined();
 		expect(again.result).toEqual({ webhookResponse: { status: 'ok' } });
-		expect((await call(headersFor(BODY, 'evt-8'), BODY, staticData)).result.workflowData).toBeDefined();
+		const changed = Buffer.from(BODY.toString('utf8').replace('"5"', '"7"'));
+		expect((await call(headersFor(changed, 'evt-8'), changed, staticData)).result.workflowData).toBeDefined();
+	});
+
+	it('a captured delivery resent under a new X-MetaKocka-Id fires nothing, even after 1,000 fresh ids', async () => {
+		let staticData: IDataObject = {};
+		expect((await call(headersFor(BODY, 'evt-orig'), BODY, staticData)).result.workflowData).toBeDefined();
+		for (let i = 0; i < 1000; i++) {
+			// A restart in between (static data copied as JSON) changes nothing.
+			if (i % 250 === 0) staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
+			const replay = await call(headersFor(BODY, `attacker-${i}`), BODY, staticData);
+			expect(replay.result).toEqual({ webhookResponse: { status: 'ok' } });
+		}
+		// The flood did not push the original id out either.
+		expect((await call(headersFor(BODY, 'evt-orig'), BODY, staticData)).result.workflowData).toBeUndefined();
+		expect(Object.keys(staticData.seen as object).length).toBeLessThanOrEqual(2);
 	});
 
 	it('basic auth, when on, is required', async () => {

@@ -1,6 +1,16 @@
 import { createHmac } from 'crypto';
 
-import { checkBasicAuth, checkDelivery, rememberEvent, signMetakockaBody, verifyMetakockaSignature, webhookItems } from '../../../src/trigger';
+import {
+	admitDelivery,
+	checkBasicAuth,
+	checkDelivery,
+	MIN_CLIENT_SECRET_LENGTH,
+	type ReplayState,
+	signMetakockaBody,
+	validateClientSecret,
+	verifyMetakockaSignature,
+	webhookItems,
+} from '../../../src/trigger';
 
 const SECRET = 'mk-client-secret';
 // The documented request example [DOC:webhooks.md], UTF-8 with a non-ASCII title.
@@ -84,14 +94,67 @@ describe('checkDelivery', () => {
 	});
 });
 
-describe('rememberEvent', () => {
-	it('reports a repeated id and stays bounded', () => {
-		const list: string[] = [];
-		expect(rememberEvent(list, 'a', 3)).toBe(true);
-		expect(rememberEvent(list, 'a', 3)).toBe(false);
-		for (const id of ['b', 'c', 'd']) rememberEvent(list, id, 3);
-		expect(list).toEqual(['b', 'c', 'd']);
-		expect(rememberEvent(list, 'a', 3)).toBe(true);
+describe('admitDelivery (replay protection)', () => {
+	const T0 = Date.parse('2026-08-06T10:00:00Z');
+	const other = Buffer.from(BODY.toString('utf8').replace('"stock_list_count"', '"stock_list_count_x"'));
+
+	it('drops a retry (same id) and a replay under a new id (same body); a new body passes', () => {
+		const state: ReplayState = {};
+		expect(admitDelivery(state, { eventId: 'e1', rawBody: BODY }, { now: T0 })).toEqual({ first: true });
+		expect(admitDelivery(state, { eventId: 'e1', rawBody: BODY }, { now: T0 + 60_000 })).toEqual({ first: false, reason: 'event id' });
+		expect(admitDelivery(state, { eventId: 'fresh-id', rawBody: BODY }, { now: T0 + 1000 })).toEqual({ first: false, reason: 'body' });
+		expect(admitDelivery(state, { rawBody: BODY }, { now: T0 + 1000 })).toEqual({ first: false, reason: 'body' });
+		expect(admitDelivery(state, { eventId: 'e2', rawBody: other }, { now: T0 + 2000 })).toEqual({ first: true });
+	});
+
+	it('1,000 fresh ids replaying one body record nothing, so they cannot flush the store', () => {
+		const state: ReplayState = {};
+		admitDelivery(state, { eventId: 'original', rawBody: BODY }, { now: T0 });
+		const size = Object.keys(state.seen ?? {}).length;
+		for (let i = 0; i < 1000; i++) {
+			expect(admitDelivery(state, { eventId: `flood-${i}`, rawBody: BODY }, { now: T0 + i }).first).toBe(false);
+		}
+		expect(Object.keys(state.seen ?? {})).toHaveLength(size);
+		// Metakocka's own retry of the original event is still recognised.
+		expect(admitDelivery(state, { eventId: 'original', rawBody: BODY }, { now: T0 + 120_000 })).toEqual({ first: false, reason: 'event id' });
+	});
+
+	it('forgets by time: the same body passes again after the window, a retry id is kept at least 10 minutes', () => {
+		const state: ReplayState = {};
+		const windowMs = 5 * 60_000;
+		admitDelivery(state, { eventId: 'e1', rawBody: BODY }, { now: T0, windowMs });
+		expect(admitDelivery(state, { eventId: 'e1', rawBody: other }, { now: T0 + 8 * 60_000, windowMs }).first).toBe(false);
+		expect(admitDelivery(state, { eventId: 'e3', rawBody: BODY }, { now: T0 + 8 * 60_000, windowMs })).toEqual({ first: true });
+		expect(admitDelivery(state, { eventId: 'e1', rawBody: other }, { now: T0 + 11 * 60_000, windowMs })).toEqual({ first: true });
+	});
+
+	it('window 0 checks ids only; the store is bounded by count, oldest first, and JSON-safe', () => {
+		const ids: ReplayState = {};
+		expect(admitDelivery(ids, { eventId: 'a', rawBody: BODY }, { now: T0, windowMs: 0 }).first).toBe(true);
+		expect(admitDelivery(ids, { eventId: 'b', rawBody: BODY }, { now: T0, windowMs: 0 }).first).toBe(true);
+		expect(admitDelivery(ids, { eventId: 'a', rawBody: other }, { now: T0, windowMs: 0 }).first).toBe(false);
+
+		const state: ReplayState = {};
+		for (let i = 0; i < 50; i++) admitDelivery(state, { eventId: `e${i}`, rawBody: `{"n":${i}}` }, { now: T0 + i, max: 20 });
+		expect(Object.keys(state.seen ?? {})).toHaveLength(20);
+		expect(JSON.parse(JSON.stringify(state))).toEqual(state);
+		expect(admitDelivery(state, { eventId: 'e49', rawBody: '{"n":49}' }, { now: T0 + 60, max: 20 }).first).toBe(false);
+	});
+
+	it('reads the id list older versions stored', () => {
+		const state: ReplayState = { eventIds: ['old-1', 'old-2'] };
+		expect(admitDelivery(state, { eventId: 'old-2', rawBody: BODY }, { now: T0 })).toEqual({ first: false, reason: 'event id' });
+		expect(state.eventIds).toBeUndefined();
+		expect(state.seen).toHaveProperty(['id:old-1']);
+	});
+});
+
+describe('validateClientSecret', () => {
+	it('trims, and refuses blank or short secrets naming the parameter', () => {
+		expect(validateClientSecret('  a-long-random-client-secret\n')).toBe('a-long-random-client-secret');
+		for (const bad of [' ', '', '   \t ', 'short', 'x'.repeat(MIN_CLIENT_SECRET_LENGTH - 1), `  ${'y'.repeat(MIN_CLIENT_SECRET_LENGTH - 1)}  `, undefined, 42]) {
+			expect(() => validateClientSecret(bad)).toThrow(/Client Secret must be at least 16 characters/);
+		}
 	});
 });
 
