@@ -101,10 +101,10 @@ describe('Metakocka AI Context', () => {
 		expect(text.length).toBeLessThanOrEqual(12_000);
 		expect(json.included).toEqual(['Partner', 'Documents mentioned in the email', 'Open offers', 'Recent documents', 'Products and stock', 'Email (untrusted)']);
 		const begin = text.indexOf('[[[BEGIN UNTRUSTED DATA');
-		const end = text.indexOf('[[[END UNTRUSTED DATA');
+		const end = text.search(/^\[\[\[END UNTRUSTED DATA/m);
 		expect(text.indexOf(INJECTION)).toBeGreaterThan(begin);
 		expect(text.indexOf(INJECTION)).toBeLessThan(end);
-		expect(text.match(/\[\[\[END UNTRUSTED DATA/g)).toHaveLength(1);
+		expect(text.match(/^\[\[\[END UNTRUSTED DATA/gm)).toHaveLength(1);
 
 		expect(writeCalls(env.sandbox.counters())).toBe(0);
 		expectNoSecrets(out);
@@ -175,7 +175,7 @@ describe('Metakocka AI Context', () => {
 		expect(system.content).not.toContain(INJECTION);
 		const begin = user.content.indexOf('[[[BEGIN UNTRUSTED DATA');
 		expect(user.content.indexOf(INJECTION)).toBeGreaterThan(begin);
-		expect(user.content.indexOf(INJECTION)).toBeLessThan(user.content.indexOf('[[[END UNTRUSTED DATA'));
+		expect(user.content.indexOf(INJECTION)).toBeLessThan(user.content.search(/^\[\[\[END UNTRUSTED DATA/m));
 		// Nobody sends the Metakocka key to the model.
 		expect(JSON.stringify(req)).not.toContain(env.secretKey);
 
