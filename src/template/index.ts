@@ -6,6 +6,10 @@ export {
 	templateCacheStats,
 	clearTemplateCache,
 	TEMPLATE_CACHE_SIZE,
+	TEMPLATE_CACHE_MAX_CHARS,
+	MAX_TEMPLATE_CHARS,
+	MAX_TEMPLATE_DEPTH,
+	MAX_TEMPLATE_TAGS,
 	type RenderOptions,
 	type CompiledTemplate,
 } from './render';

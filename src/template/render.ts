@@ -18,6 +18,17 @@ export interface RenderOptions {
 export type CompiledTemplate = (data: Record<string, unknown>, runtime?: { locale?: string; currency?: string }) => string;
 
 export const TEMPLATE_CACHE_SIZE = 500;
+/**
+ * Characters of template source the compiled-template cache may hold. A compiled template costs a
+ * few times its source in heap, so this keeps the cache to tens of MB however large the templates.
+ */
+export const TEMPLATE_CACHE_MAX_CHARS = 4_000_000;
+/** Longest template source accepted (a rich HTML email is 20–60 KB). */
+export const MAX_TEMPLATE_CHARS = 128 * 1024;
+/** Deepest nesting of blocks ({{#if}}, {{#each}}, each {{else if}} in a chain): parsing time grows steeply with it. */
+export const MAX_TEMPLATE_DEPTH = 20;
+/** Most {{…}} tags in one template: compile time grows with their number. */
+export const MAX_TEMPLATE_TAGS = 3000;
 
 // An isolated environment: nothing registered on the global Handlebars (by us or anyone else) leaks in.
 const env = Handlebars.create();
@@ -59,7 +70,7 @@ interface CacheEntry {
 	paths: PathInfo[];
 }
 
-const cache = new LruCache<string, CacheEntry>(TEMPLATE_CACHE_SIZE);
+const cache = new LruCache<string, CacheEntry>(TEMPLATE_CACHE_SIZE, TEMPLATE_CACHE_MAX_CHARS, (key) => key.length);
 let hits = 0;
 let misses = 0;
 
@@ -182,7 +193,58 @@ function annotateStrictCalls(ast: AstNode): void {
 	});
 }
 
+function lineAt(source: string, offset: number): number {
+	let line = 1;
+	for (let i = source.indexOf('\n'); i !== -1 && i < offset; i = source.indexOf('\n', i + 1)) line++;
+	return line;
+}
+
+/**
+ * Size, tag count and nesting checked on the raw text before Handlebars parses it: its parser
+ * takes seconds on deep nesting (80 KB of nested {{#if}} blocked the event loop for 46 s), so the
+ * limits must hold before it runs. The scan counts block tags only; comments are not excluded, so
+ * it can only over-count.
+ */
+function checkSourceLimits(source: string): void {
+	if (source.length > MAX_TEMPLATE_CHARS) {
+		throw new TemplateError(
+			`Template is too large: ${source.length} characters, the limit is ${MAX_TEMPLATE_CHARS} (${MAX_TEMPLATE_CHARS / 1024} KB)`,
+		);
+	}
+	const tag = /\{\{~?\s*(#|\^|\/|else\b)?([^}]*)/g;
+	let tags = 0;
+	let depth = 0;
+	// Per open block: how many {{else if …}} links it has (each nests one level deeper).
+	const chains: number[] = [];
+	for (let m = tag.exec(source); m !== null; m = tag.exec(source)) {
+		if (++tags > MAX_TEMPLATE_TAGS) {
+			throw new TemplateError(`Template has more than ${MAX_TEMPLATE_TAGS} {{…}} tags (line ${lineAt(source, m.index)}): split it up`, {
+				line: lineAt(source, m.index),
+			});
+		}
+		const kind = m[1];
+		const rest = m[2].replace(/~?\s*$/, '').trim();
+		if (kind === '#' || (kind === '^' && rest !== '')) {
+			depth++;
+			chains.push(0);
+		} else if (kind === '/') {
+			depth = Math.max(0, depth - 1 - (chains.pop() ?? 0));
+		} else if (kind === 'else' && rest !== '') {
+			depth++;
+			if (chains.length) chains[chains.length - 1]++;
+		}
+		if (depth > MAX_TEMPLATE_DEPTH) {
+			const line = lineAt(source, m.index);
+			throw new TemplateError(
+				`Template nests blocks more than ${MAX_TEMPLATE_DEPTH} deep (line ${line}): flatten the {{#if}}/{{#each}} blocks or the {{else if}} chain`,
+				{ line },
+			);
+		}
+	}
+}
+
 function parse(source: string): AstNode {
+	checkSourceLimits(source);
 	try {
 		return env.parse(source) as unknown as AstNode;
 	} catch (error) {
@@ -321,8 +383,8 @@ export function validateTemplate(source: string): { ok: true } | { ok: false; er
 	}
 }
 
-export function templateCacheStats(): { size: number; max: number; hits: number; misses: number } {
-	return { size: cache.size, max: TEMPLATE_CACHE_SIZE, hits, misses };
+export function templateCacheStats(): { size: number; max: number; chars: number; maxChars: number; hits: number; misses: number } {
+	return { size: cache.size, max: TEMPLATE_CACHE_SIZE, chars: cache.weight, maxChars: TEMPLATE_CACHE_MAX_CHARS, hits, misses };
 }
 
 export function clearTemplateCache(): void {

@@ -1,13 +1,18 @@
 import {
 	clearTemplateCache,
 	compileTemplate,
+	MAX_TEMPLATE_CHARS,
+	MAX_TEMPLATE_DEPTH,
+	MAX_TEMPLATE_TAGS,
 	parseDate,
 	parseNumber,
 	renderTemplate,
 	templateCacheStats,
+	TEMPLATE_CACHE_MAX_CHARS,
 	TemplateError,
 	validateTemplate,
 } from '../../../src/template';
+import { LruCache } from '../../../src/template/lru';
 
 const order = {
 	partner: {
@@ -275,6 +280,82 @@ describe('cache', () => {
 		const misses = templateCacheStats().misses;
 		compileTemplate('t0 {{x}}');
 		expect(templateCacheStats().misses).toBe(misses + 1);
+	});
+});
+
+describe('limits', () => {
+	const nested = (depth: number) => '{{#if a}}x'.repeat(depth) + '{{/if}}'.repeat(depth);
+
+	it('refuses a source over the size limit with a clear error, before parsing it', () => {
+		const big = `<p>${'x'.repeat(MAX_TEMPLATE_CHARS)}</p>`;
+		expect(errorOf(() => renderTemplate(big, {})).message).toMatch(/Template is too large: \d+ characters, the limit is 131072 \(128 KB\)/);
+		expect(validateTemplate(big)).toMatchObject({ ok: false, error: expect.stringMatching(/too large/) });
+		// Just under the limit is fine (a large HTML email).
+		expect(renderTemplate(`${'x'.repeat(MAX_TEMPLATE_CHARS - 20)}{{a}}`, { a: 'ok' }).endsWith('ok')).toBe(true);
+	});
+
+	it('refuses blocks nested deeper than the limit, naming the line, without letting the parser run', () => {
+		expect(renderTemplate(nested(MAX_TEMPLATE_DEPTH), { a: true })).toBe('x'.repeat(MAX_TEMPLATE_DEPTH));
+		const deep = nested(MAX_TEMPLATE_DEPTH + 1).replace(/\{\{#if a\}\}x/g, '{{#if a}}x\n');
+		const error = errorOf(() => renderTemplate(deep, { a: true }));
+		expect(error).toBeInstanceOf(TemplateError);
+		expect(error.message).toMatch(/nests blocks more than 20 deep \(line 21\)/);
+		expect(error.line).toBe(21);
+		// 80 KB of nesting (46 s in the parser before) is refused at once; the check is a single scan.
+		const huge = nested(4000);
+		expect(huge.length).toBeGreaterThan(60_000);
+		expect(errorOf(() => compileTemplate(huge)).message).toMatch(/nests blocks more than 20 deep/);
+		expect(validateTemplate(huge)).toMatchObject({ ok: false, line: 1 });
+	});
+
+	it('counts each {{else if}} of a chain as one level, and {{else}} / {{^}} as none', () => {
+		const chain = (n: number) => `{{#if a}}A${Array.from({ length: n }, (_, i) => `{{else if b${i}}}B${i}`).join('')}{{else}}C{{/if}}`;
+		expect(renderTemplate(chain(MAX_TEMPLATE_DEPTH - 1), { b3: true })).toBe('B3');
+		expect(errorOf(() => renderTemplate(chain(MAX_TEMPLATE_DEPTH + 5), {})).message).toMatch(/else if/);
+		// Siblings do not add up: 200 blocks one after another are depth 1.
+		const siblings = '{{#each rows}}{{#if ok}}{{name}}{{^}}-{{/if}}{{/each}}'.repeat(200);
+		expect(renderTemplate(siblings, { rows: [{ ok: true, name: 'n' }] })).toBe('n'.repeat(200));
+	});
+
+	it('refuses more tags than the limit', () => {
+		const many = '{{a}}'.repeat(MAX_TEMPLATE_TAGS + 1);
+		expect(errorOf(() => renderTemplate(many, {})).message).toMatch(new RegExp(`more than ${MAX_TEMPLATE_TAGS} \\{\\{…\\}\\} tags`));
+		expect(renderTemplate('{{a}}'.repeat(MAX_TEMPLATE_TAGS), { a: 1 })).toBe('1'.repeat(MAX_TEMPLATE_TAGS));
+	});
+
+	it('bounds the compiled-template cache by characters of source, not only by count', () => {
+		clearTemplateCache();
+		const size = 100_000;
+		for (let i = 0; i < 100; i++) compileTemplate(`${i} ${'y'.repeat(size)} {{x}}`);
+		const stats = templateCacheStats();
+		expect(stats.chars).toBeLessThanOrEqual(TEMPLATE_CACHE_MAX_CHARS);
+		expect(stats.size).toBeLessThanOrEqual(Math.floor(TEMPLATE_CACHE_MAX_CHARS / size));
+		expect(stats.size).toBeGreaterThan(10);
+		// The most recent ones are the ones kept.
+		const misses = stats.misses;
+		compileTemplate(`99 ${'y'.repeat(size)} {{x}}`);
+		expect(templateCacheStats().misses).toBe(misses);
+		compileTemplate(`0 ${'y'.repeat(size)} {{x}}`);
+		expect(templateCacheStats().misses).toBe(misses + 1);
+	});
+});
+
+describe('LruCache', () => {
+	it('evicts by weight, oldest first, and never keeps an entry heavier than the budget', () => {
+		const lru = new LruCache<string, number>(10, 10, (k) => k.length);
+		lru.set('aaaa', 1);
+		lru.set('bbbb', 2);
+		lru.get('aaaa');
+		lru.set('cccc', 3);
+		expect(lru.get('bbbb')).toBeUndefined();
+		expect(lru.weight).toBe(8);
+		lru.set('x'.repeat(11), 4);
+		expect(lru.get('x'.repeat(11))).toBeUndefined();
+		expect(lru.size).toBe(2);
+		lru.set('aaaa', 5);
+		expect(lru.weight).toBe(8);
+		lru.clear();
+		expect(lru.weight).toBe(0);
 	});
 });
 
