@@ -1,4 +1,4 @@
-import { DOC_TYPE_INFO, isDocType } from './doctypes';
+import { DOC_TYPE_INFO, isDocType, orderDirectionFor, unsupportedUpdateFields } from './doctypes';
 import { invalidInput, MetakockaError, redactSecrets, redactString, settle } from './errors';
 import { methodInfo, normaliseBaseUrl, type CallKind } from './paths';
 import { Semaphore, searchQueueKey, searchQueues } from './queue';
@@ -480,7 +480,7 @@ export class MetakockaClient {
 		let offset = 0;
 		// Newest first: a document just written is on the first page.
 		for (;;) {
-			const page = await this.search({ doc_type: docType, query: countCode, order_direction: 'desc', limit: SEARCH_PAGE_MAX, offset });
+			const page = await this.search({ doc_type: docType, query: countCode, order_direction: orderDirectionFor(docType, 'desc'), limit: SEARCH_PAGE_MAX, offset });
 			const hit = page.records.find((r) => r.count_code === countCode);
 			if (hit?.mk_id) return { mk_id: hit.mk_id, count_code: hit.count_code };
 			pages++;
@@ -523,9 +523,14 @@ export class MetakockaClient {
 	/** Partial update by mk_id (or buyer_order / count_code where supported). Idempotent: never reconciled. */
 	async updateDocument(docType: DocType, fields: Record<string, unknown>): Promise<void> {
 		this.#requireDocType('update_document', docType);
-		if (DOC_TYPE_INFO[docType].update === 'status') {
-			const extra = Object.keys(fields ?? {}).filter((k) => !['mk_id', 'count_code', 'status_code'].includes(k));
-			if (extra.length) throw invalidInput('update_document', `${docType} only accepts status_code updates (got ${extra.join(', ')})`);
+		// Metakocka answers "0" to fields it ignores: refuse them here (doctypes.ts owns the table).
+		if (DOC_TYPE_INFO[docType].update === 'none') {
+			throw invalidInput('update_document', `${docType} has no update_document in Metakocka; replace it with put_document and its mk_id`);
+		}
+		const extra = unsupportedUpdateFields(docType, fields);
+		if (extra.length) {
+			const what = DOC_TYPE_INFO[docType].update === 'status' ? 'only accepts status_code updates' : 'does not update';
+			throw invalidInput('update_document', `${docType} ${what} (got ${extra.join(', ')})`);
 		}
 		try {
 			await this.call('update_document', { ...fields, doc_type: docType }, 'write');

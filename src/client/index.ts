@@ -1,6 +1,6 @@
 export { MetakockaClient, SEARCH_PAGE_MAX, PRODUCT_PAGE_MAX } from './client';
 export { MetakockaError, redactSecrets, type Delivery } from './errors';
-export { DOC_TYPES, DOC_TYPE_INFO, isDocType, type DocTypeInfo } from './doctypes';
+export { DOC_TYPES, DOC_TYPE_INFO, docTypesForReport, KNOWN_REPORT_IDS, PUT_DOC_TYPES, hasLastChangeFilter, isDocType, orderDirectionFor, unsupportedUpdateFields, type DocTypeInfo } from './doctypes';
 export { formatMkDate, formatMkTimestamp, parseMkDate } from './dates';
 export { parseMkNumber, parseMkBoolean, asArray, toWire } from './wire';
 export { METHODS, methodUrl, type CallKind } from './paths';

@@ -69,6 +69,8 @@ const NOT_HEAD = new Set([
 	'attachment_list',
 	// shown in an example but discarded live; buyer_order is the stored key [OBS]
 	'customer_order',
+	// No docs page names it (only duo_payment, a date) [INF: ignored]; the package converts days to a date.
+	'duo_payment_days',
 ]);
 const LINE_OUT = [
 	'name_desc',
@@ -293,6 +295,13 @@ export function renderDoc(c: Company, doc: Doc, flags: Obj = {}): Obj {
 		}));
 	}
 	out.created_ts = formatTs(doc.created_ms);
+	const billNo = str(doc.head.credit_note_bill);
+	if (billNo && doc.doc_type.endsWith('credit_note')) {
+		// A credit note names its invoice in bill_for_credit_note [OBS time-4-action/t4a-admin lib/metakocka.ts].
+		const group = doc.doc_type.startsWith('purchase') ? 'purchase_bill' : 'sales_bill';
+		const bill = c.docs.filter((d) => d.doc_type.startsWith(group) && !d.doc_type.endsWith('credit_note') && d.count_code === billNo).pop();
+		if (bill) out.bill_for_credit_note = { mk_id: bill.mk_id, count_code: bill.count_code };
+	}
 	if (doc.links.length) out.doc_link_list = doc.links;
 	if (doc.head.extra_column) out.extra_column = doc.head.extra_column;
 	return stringify(out) as Obj;
@@ -370,6 +379,56 @@ function linkDocs(c: Company, body: Obj): DocLink[] {
 	return links;
 }
 
+/** put_document types: documents_put_document*.md (bills: the 2.2 list plus the prepaid example). */
+const PUT_TYPES = new Set(DOC_TYPES.filter((t) => t !== 'purchase_bill_prepaid'));
+
+/**
+ * Head fields of the docs' minimum requests [DOC:documents_put_document.md]: sales bills carry
+ * service_to_date and duo_payment, purchase bills duo_payment and receive_date, credit notes
+ * credit_note_type (+ credit_note_bill for financial/goods). That Metakocka refuses a bill without
+ * them, and the wording, are [INF]: the package sends them either way.
+ */
+function billHeadError(c: Company, dt: string, body: Obj): Obj | undefined {
+	const missing = (k: string): boolean => !text(body[k]);
+	const need = (keys: string[]): Obj | undefined => {
+		const k = keys.find(missing);
+		return k ? fail('2', `Paramether ${k} must be set for document type ${dt}`) : undefined;
+	};
+	if (dt === 'sales_bill_credit_note' || dt === 'purchase_bill_credit_note') {
+		const err = need(['service_to_date', 'duo_payment']);
+		if (err) return err;
+		const type = text(body.credit_note_type) ?? '';
+		const types = ['financial', 'goods', 'standalone'];
+		if (!types.includes(type)) return invalidValue('credit_note_type', type, types);
+		if (type === 'standalone') return body.partner === undefined ? fail('2', 'Partner data are missing') : undefined;
+		const billNo = text(body.credit_note_bill);
+		if (!billNo) return fail('2', `Paramether credit_note_bill must be set for credit_note_type ${type}`);
+		// "If more than one invoice has this count_code, the last one will be used" [DOC].
+		const billType = dt.startsWith('purchase') ? 'purchase_bill' : 'sales_bill';
+		const bill = c.docs.filter((d) => d.doc_type.startsWith(billType) && !d.doc_type.endsWith('credit_note') && d.count_code === billNo).pop();
+		if (!bill) return fail('2', `Cannot find bill with count_code = ${billNo}`);
+		const lines = asArray(body.product_list);
+		if (type === 'financial') {
+			// "products in product_list must be service, not material type" [DOC].
+			for (const l of lines) {
+				const p = findProduct(c, { count_code: text(l.count_code) }) ?? findProduct(c, { code: text(l.code) });
+				if (p && str(p.fields.service) !== 'true') return fail('2', `Product ${str(p.fields.code) ?? p.count_code} on a financial credit note must be service`);
+			}
+		} else {
+			// "products in product_list must be the same as on linked invoice" [DOC].
+			const onBill = new Set(bill.lines.map((l) => l.product_mk_id));
+			for (const l of lines) {
+				const p = findProduct(c, { count_code: text(l.count_code) }) ?? findProduct(c, { code: text(l.code) });
+				if (!p || !onBill.has(p.mk_id)) return fail('2', `Product ${text(l.code) ?? text(l.count_code) ?? ''} is not on bill ${billNo}`);
+			}
+		}
+		return undefined;
+	}
+	if (SALES_BILLS.includes(dt as (typeof SALES_BILLS)[number])) return need(['service_to_date', 'duo_payment']);
+	if (dt === 'purchase_bill_domestic' || dt === 'purchase_bill_foreign') return need(['duo_payment', 'receive_date']);
+	return undefined;
+}
+
 export interface PutOptions {
 	numberStyle?: NumberStyle;
 	createdMs?: number;
@@ -384,6 +443,9 @@ export function putDocument(c: Company, body: Obj, opts: PutOptions = {}): Obj {
 	const dt = text(body.doc_type);
 	const typeErr = docTypeError(dt);
 	if (typeErr || !dt) return typeErr ?? unknownType(dt);
+	// documents_put_document.md lists the bill types put_document takes; purchase_bill_prepaid is
+	// only named by documents_get_document_bill.md. Refusing it is [INF] (the real answer is unknown).
+	if (!PUT_TYPES.has(dt)) return unknownType(dt);
 	const mkId = text(body.mk_id);
 	const existing = mkId ? c.findDoc(dt, mkId) : undefined;
 	if (mkId && !existing) return notFound(dt, mkId);
@@ -399,6 +461,8 @@ export function putDocument(c: Company, body: Obj, opts: PutOptions = {}): Obj {
 	}
 	const headResult = headFrom(c, body);
 	if ('error' in headResult) return headResult.error;
+	const billErr = billHeadError(c, dt, body);
+	if (billErr) return billErr;
 
 	let partnerBlock: Obj | undefined;
 	const creditLinked = ['financial', 'goods'].includes(text(body.credit_note_type) ?? '');
@@ -456,7 +520,11 @@ export function putDocument(c: Company, body: Obj, opts: PutOptions = {}): Obj {
 	doc.client = extraBlocks.client as Obj | undefined;
 	doc.lines = built.lines;
 	doc.links = linkDocs(c, body);
-	if (status !== undefined || !existing) setStatus(doc, status ?? defaultStatus(dt), opts.createdMs ?? now);
+	// Replace rewrites the whole document, statuses included [DOC:documents_concept.md "you always change
+	// the whole document values"]: a replace without status_code leaves it without status [INF: cleared,
+	// not reset to the default; the package always sends the status it wants kept].
+	if (existing) setStatus(doc, status, now);
+	else setStatus(doc, status ?? defaultStatus(dt), opts.createdMs ?? now);
 	// mark_paid replaces payments; omitted or [] keeps them; [{"amount":"0.00"}] clears them [DOC][OBS].
 	const marks = asArray(body.mark_paid);
 	if (marks.length === 1 && num(marks[0].amount) === 0) doc.payments = [];
@@ -553,6 +621,7 @@ export function getDocument(c: Company, body: Obj): Obj {
 
 // --- update_document ----------------------------------------------------------------------------
 
+/** documents_update_document_sales_order.md: head fields applied (status, tracking, lines, partner handled apart). */
 const SALES_ORDER_FIELDS = [
 	'delivery_type',
 	'tracking_intermediate_code',
@@ -560,9 +629,15 @@ const SALES_ORDER_FIELDS = [
 	'parcel_shop_id',
 	'notes',
 	'notes_header',
-	'salesOrderTrackingType',
 	'shipped_date',
 ];
+/** documents_update_document_whdocs.md; pricelist/packlist fields only for the types its table names. */
+const WAREHOUSE_ONLY: Record<string, string[]> = {
+	sales_pricelist_code: ['warehouse_delivery_note', 'warehouse_packing_list'],
+	purchase_pricelist_code: ['warehouse_receiving_note', 'warehouse_acceptance_note'],
+	packlist_code: ['warehouse_acceptance_note'],
+	packlist_date: ['warehouse_acceptance_note'],
+};
 const WAREHOUSE_FIELDS = [
 	'title',
 	'currency_code',
@@ -676,6 +751,12 @@ export function updateDocument(c: Company, body: Obj): Obj {
 		}
 		return ok();
 	}
+	if (dt !== 'sales_order' && !isWarehouseDoc(dt)) {
+		// Offers and purchase orders have no update page [DOC: documents_concept.md's table ticks Update,
+		// no page documents a field]. Modelled as the dangerous reading: "0" and nothing changes [INF].
+		const found = locate(c, dt, body, 'mk_id', false);
+		return 'error' in found ? found.error : ok();
+	}
 	if (dt !== 'sales_order' && !text(body.mk_id)) return fail('2', 'Paramether mk_id must be set');
 	const found = locate(c, dt, body, 'mk_id', false);
 	if ('error' in found) return found.error;
@@ -698,6 +779,7 @@ export function updateDocument(c: Company, body: Obj): Obj {
 	const fields = dt === 'sales_order' ? SALES_ORDER_FIELDS : WAREHOUSE_FIELDS;
 	for (const k of fields) {
 		if (body[k] === undefined || body[k] === null) continue;
+		if (WAREHOUSE_ONLY[k] && !WAREHOUSE_ONLY[k].includes(dt)) continue;
 		doc.head[k] = DATE_FIELDS.includes(k) ? parseDocDate(body[k]) : stringify(body[k]);
 	}
 	for (const col of asArray(body.extra_column)) if (text(col.name)) setExtraColumn(doc, text(col.name)!, str(col.value));
@@ -711,7 +793,8 @@ export function updateDocument(c: Company, body: Obj): Obj {
 		if (text(body.count_code_new)) doc.count_code = text(body.count_code_new)!;
 		removeLines(c, doc, asArray(body.product_remove));
 	}
-	const items = [...asArray(body.product_add), ...asArray(body.product_list)];
+	// product_add is documented for sales orders only; warehouse documents take product_list [DOC].
+	const items = [...(dt === 'sales_order' ? asArray(body.product_add) : []), ...asArray(body.product_list)];
 	const lineErr = editLines(c, doc, items, isWarehouseDoc(dt));
 	if (lineErr) return fail_(lineErr);
 	if (status !== undefined) setStatus(doc, status.trim());

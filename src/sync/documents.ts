@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { DocType, DocumentInput, DocumentLineInput, MetakockaClient, MkDocument, PartnerInput } from '../client';
-import { DOC_TYPE_INFO, DOC_TYPES, formatMkDate, MetakockaError, parseMkNumber, SEARCH_PAGE_MAX } from '../client';
+import { DOC_TYPE_INFO, DOC_TYPES, formatMkDate, hasLastChangeFilter, MetakockaError, orderDirectionFor, parseMkNumber, PUT_DOC_TYPES, SEARCH_PAGE_MAX, unsupportedUpdateFields } from '../client';
 import { InputError, parseItem } from '../input';
 import type { Mapping, MappingStore } from '../store';
 import { contentHash } from '../store';
@@ -70,6 +70,25 @@ export const docTypeSchema = z
 	.string({ required_error: 'Is required', invalid_type_error: 'Must be text' })
 	.refine((v): v is DocType => (DOC_TYPES as readonly string[]).includes(v), { message: `Must be one of ${DOC_TYPES.join(', ')}` });
 
+/** A type put_document creates (purchase_bill_prepaid is get-only in the docs). */
+const putDocTypeSchema = docTypeSchema.refine((v) => (PUT_DOC_TYPES as readonly string[]).includes(v), {
+	message: `Must be one of ${PUT_DOC_TYPES.join(', ')}: Metakocka documents no put_document for the others`,
+});
+
+/** 'YYYY-MM-DD+02:00' + days, same literal form. */
+function addDays(mkDate: string, days: number): string {
+	const day = new Date(`${mkDate.slice(0, 10)}T12:00:00Z`);
+	day.setUTCDate(day.getUTCDate() + Math.round(days));
+	return formatMkDate(day.toISOString().slice(0, 10));
+}
+
+/** Display names of the head fields as the node shows them, for errors on a missing one. */
+const HEAD_LABELS: Record<string, string> = {
+	service_to_date: 'service_to_date (Service Date)',
+	duo_payment: 'duo_payment (Payment Due Date, or Payment Due (Days))',
+	receive_date: 'receive_date (Receive Date)',
+};
+
 export const documentLineSchema = z
 	.object({
 		code: z.preprocess(blankToUndefined, text(50)),
@@ -128,7 +147,7 @@ export const documentInputSchema = z
 	.object({
 		/** The document's id in the CRM; required for sync. */
 		crmId: z.preprocess(blankToUndefined, crmId.optional()),
-		doc_type: docTypeSchema,
+		doc_type: putDocTypeSchema,
 		/** The CRM contact id, resolved through the contact mappings. */
 		partnerCrmId: z.preprocess(blankToUndefined, crmId.optional()),
 		partner: z.preprocess(blankToUndefined, documentPartner.optional()),
@@ -144,21 +163,44 @@ export const documentInputSchema = z
 		warehouse: optionalText(50),
 		delivery_type: optionalText(100),
 		method_of_payment: optionalText(100),
+		/** Not a documented key: turned into the duo_payment date (doc_date + days) and never sent. */
 		duo_payment_days: optionalNumber,
+		duo_payment: z.preprocess(blankToUndefined, mkDate.optional()),
+		service_to_date: z.preprocess(blankToUndefined, mkDate.optional()),
+		service_from_date: z.preprocess(blankToUndefined, mkDate.optional()),
+		receive_date: z.preprocess(blankToUndefined, mkDate.optional()),
+		credit_note_type: z.preprocess(blankToUndefined, z.enum(['financial', 'goods', 'standalone'], { errorMap: () => ({ message: 'Must be financial, goods or standalone' }) }).optional()),
+		/** count_code of the invoice a financial/goods credit note corrects. */
+		credit_note_bill: optionalText(30),
 		discount_percent: optionalNumber,
 		lines: z.array(documentLineSchema, { required_error: 'Is required: a document needs at least one line', invalid_type_error: 'Must be a list of lines' }).min(1, 'Must have at least one line'),
 	})
 	.strict()
 	.superRefine((doc, ctx) => {
+		const info = DOC_TYPE_INFO[doc.doc_type];
+		const issue = (path: string, message: string) => ctx.addIssue({ code: z.ZodIssueCode.custom, path: [path], message });
+		// A financial/goods credit note takes its partner from the invoice (documents_put_document.md).
+		const linkedNote = info?.creditNote && (doc.credit_note_type === 'financial' || doc.credit_note_type === 'goods');
 		const partners = [doc.partnerCrmId, doc.partner].filter((v) => v !== undefined).length;
-		if (partners !== 1) {
-			ctx.addIssue({
-				code: z.ZodIssueCode.custom,
-				path: ['partner'],
-				message: partners ? 'Give either partner or partnerCrmId, not both' : 'Is required: give partner (Metakocka ID or fields) or partnerCrmId',
-			});
+		if (partners > 1) issue('partner', 'Give either partner or partnerCrmId, not both');
+		else if (!partners && !linkedNote) issue('partner', 'Is required: give partner (Metakocka ID or fields) or partnerCrmId');
+		if (!info) return;
+		if (info.creditNote) {
+			if (!doc.credit_note_type) issue('credit_note_type', `Is required for ${doc.doc_type}: financial, goods or standalone`);
+			else if (linkedNote && !doc.credit_note_bill) issue('credit_note_bill', `Is required for a ${doc.credit_note_type} credit note: the count code of the invoice it corrects`);
+		} else {
+			if (doc.credit_note_type) issue('credit_note_type', `Is for credit notes only, not ${doc.doc_type}`);
+			if (doc.credit_note_bill) issue('credit_note_bill', `Is for credit notes only, not ${doc.doc_type}`);
 		}
-	});
+		for (const key of info.requiredHead) {
+			const given = key === 'duo_payment' ? doc.duo_payment ?? doc.duo_payment_days : (doc as Record<string, unknown>)[key];
+			if (given === undefined) issue(key, `Is required for ${doc.doc_type} (the docs' minimum request): give ${HEAD_LABELS[key] ?? key}`);
+		}
+		if (doc.duo_payment !== undefined && doc.duo_payment_days !== undefined) issue('duo_payment_days', 'Give either duo_payment (a date) or duo_payment_days, not both');
+	})
+	.transform(({ duo_payment_days, ...doc }) =>
+		duo_payment_days === undefined ? doc : { ...doc, duo_payment: addDays(doc.doc_date, duo_payment_days) },
+	);
 
 export type DocumentFields = z.output<typeof documentInputSchema>;
 
@@ -342,7 +384,7 @@ async function findByNaturalKey(client: MetakockaClient, body: DocumentInput): P
 	if (countCode) {
 		const hits: Array<{ mk_id: string; count_code?: string }> = [];
 		for (let offset = 0, pages = 0; pages < 5; pages++) {
-			const page = await client.search({ doc_type: body.doc_type, query: countCode, order_direction: 'desc', limit: SEARCH_PAGE_MAX, offset });
+			const page = await client.search({ doc_type: body.doc_type, query: countCode, order_direction: orderDirectionFor(body.doc_type, 'desc'), limit: SEARCH_PAGE_MAX, offset });
 			hits.push(...page.records.filter((r) => r.count_code === countCode).map((r) => ({ mk_id: r.mk_id, count_code: r.count_code })));
 			offset += page.records.length;
 			if (page.records.length === 0 || offset >= page.total) break;
@@ -362,6 +404,24 @@ async function findByNaturalKey(client: MetakockaClient, body: DocumentInput): P
 		if (found?.mk_id) return { mkId: found.mk_id, countCode: found.count_code ?? null };
 	}
 	return undefined;
+}
+
+/**
+ * The status key of a document as read: status_desc since 12.8.2025 (status_code is then the label),
+ * status_code before [DOC:documents_get_document_sales_order.md]. No key read = no status to keep.
+ */
+async function currentStatus(found: MkDocument | null, doc: ResolvedDocument, mkId: string): Promise<string | undefined> {
+	if (!found) {
+		throw new MetakockaError({
+			code: 'NOT_FOUND',
+			method: 'get_document',
+			description: `${doc.docType} ${mkId} (mapped to CRM document "${doc.crmId}") is not in Metakocka any more; nothing was written`,
+			retryable: false,
+		});
+	}
+	const read = found as Record<string, unknown>;
+	const key = typeof read.status_desc === 'string' ? read.status_desc : typeof read.status_code === 'string' ? read.status_code : undefined;
+	return key?.trim() || undefined;
 }
 
 /** What findByNaturalKey would adopt this document by, when its mapping is missing. */
@@ -419,10 +479,13 @@ async function syncOne(
 			return unchangedOutcome(mapping);
 		}
 		let conflict: Conflict | undefined;
+		// get_document of the target, read at most once (conflict check, status to keep on a replace).
+		let current: Promise<MkDocument | null> | undefined;
+		const readCurrent = (mkId: string) => (current ??= client.getDocument(doc.docType, { mk_id: mkId }));
 		if (mapping) {
 			const decision = await checkConflict(mapping, doc.body, policy, async () => {
-				const current = await client.getDocument(doc.docType, { mk_id: mapping.mkId });
-				return current ? documentView(current) : undefined;
+				const found = await readCurrent(mapping.mkId);
+				return found ? documentView(found) : undefined;
 			});
 			conflict = decision.conflict;
 			if (!decision.write) {
@@ -464,7 +527,8 @@ async function syncOne(
 					retryable: false,
 				});
 			}
-			await client.updateDocument(doc.docType, { mk_id: target.mkId, status_code: doc.body.status_code ?? '' });
+			// An absent status is no instruction: status_code "" would clear the bill's status [DOC].
+			if (doc.body.status_code !== undefined) await client.updateDocument(doc.docType, { mk_id: target.mkId, status_code: doc.body.status_code });
 			await record(target.mkId, target.countCode, mapping?.extra?.partner_mk_id as string | undefined);
 			return { status: 'updated' as const, mkId: target.mkId, countCode: target.countCode, reconciled: false, matchedExisting: !mapping, conflict };
 		}
@@ -477,6 +541,12 @@ async function syncOne(
 			const inline = body.partner && !body.partner.mk_id ? body.partner : undefined;
 			const samePartner = inline && previous && contentHash((mapping?.mkSnapshot as DocumentInput | null)?.partner) === contentHash(inline);
 			if (samePartner) body.partner = { ...inline, mk_id: previous };
+			if (body.status_code === undefined) {
+				// put_document with mk_id replaces the whole document, statuses included [DOC:documents_concept.md]:
+				// keep the status Metakocka has, or the rewrite would clear it.
+				const status = await currentStatus(await readCurrent(target.mkId), doc, target.mkId);
+				if (status) body.status_code = status;
+			}
 			const { result } = await client.putDocument({ ...body, mk_id: target.mkId });
 			const countCode = result.count_code ?? target.countCode ?? null;
 			await record(target.mkId, countCode, inline ? (result.partner?.mk_id ?? (samePartner ? previous : undefined)) : undefined);
@@ -536,6 +606,15 @@ export async function importDocuments(
 	const companyId = client.companyId;
 	const key = documentImportCursorKey(options.docType);
 	if (options.useCursor && !store) throw new Error('importDocuments: useCursor needs the mapping store');
+	if (!hasLastChangeFilter(options.docType)) {
+		// Without a documented last_change_from, "changed since" cannot be asked for [DOC:search_examples.md].
+		throw new MetakockaError({
+			code: 'INVALID_INPUT',
+			method: 'search',
+			description: `Import needs Metakocka's last-change search filter, which is documented for sales orders only (not ${options.docType}); use Search, or the Trigger's change feed for warehouse documents`,
+			retryable: false,
+		});
+	}
 	const saved: ImportCursor | undefined = options.useCursor ? await store!.syncState.get<ImportCursor>(companyId, key) : undefined;
 
 	let since: string | null;
@@ -564,7 +643,7 @@ export async function importDocuments(
 			doc_type: options.docType,
 			result_type: 'doc',
 			query_advance,
-			order_direction: 'asc',
+			order_direction: orderDirectionFor(options.docType, 'asc'),
 			limit: SEARCH_PAGE_MAX,
 			offset,
 			flags: options.flags,
@@ -613,10 +692,27 @@ async function markSyncState(store: MappingStore, companyId: string, docType: Do
 
 // ---------------------------------------------------------------- update
 
-/** update_document fields of a sales order (documents_update_document_sales_order.md); warehouse documents take the head fields. */
+/** update_document fields as the Update operation's editor names them (errors name the parameter). */
+export const UPDATE_FIELD_LABELS: Record<string, string> = {
+	status_code: 'Status',
+	delivery_type: 'Delivery Type',
+	tracking_code: 'Tracking Code',
+	tracking_intermediate_code: 'Tracking Intermediate Code',
+	shipped_date: 'Shipped Date',
+	discount_value: 'Discount Value',
+	parcel_shop_id: 'Parcel Shop ID',
+	notes: 'Notes',
+	notes_header: 'Notes Header',
+	warehouse: 'Warehouse Mark',
+	title: 'Title',
+	product_add: 'Lines To Add (JSON)',
+};
+
+/** update_document fields the Update operation offers; which apply depends on the doc_type (doctypes.ts). */
 export const documentUpdateSchema = z
 	.object({
-		status_code: z.preprocess((v) => (v === null ? undefined : v), z.string().trim().max(100).optional()),
+		// Empty = not given: an empty status_code is Metakocka's "clear the status" [DOC].
+		status_code: optionalText(100),
 		delivery_type: optionalText(100),
 		tracking_code: optionalText(100),
 		tracking_intermediate_code: optionalText(100),
@@ -631,9 +727,6 @@ export const documentUpdateSchema = z
 	})
 	.strict()
 	.superRefine((u, ctx) => {
-		if (!Object.values(u).some((v) => v !== undefined)) {
-			ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'Is empty: give at least one field to update' });
-		}
 		const crmLine = u.product_add?.findIndex((l) => l.productCrmId !== undefined) ?? -1;
 		if (crmLine >= 0) {
 			ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['product_add', crmLine, 'productCrmId'], message: 'Is not supported here: give the product code' });
@@ -645,6 +738,31 @@ export const documentUpdateSchema = z
 		return out;
 	});
 
-export function parseDocumentUpdate(raw: unknown, itemIndex: number): Record<string, unknown> {
-	return parseItem(documentUpdateSchema, raw, itemIndex);
+/**
+ * The update_document body for one item, checked against what Metakocka applies to its doc_type
+ * before any call: a field the type ignores is an InputError naming the parameter, and warehouse
+ * documents get their new lines as product_list (product_add is a sales-order key).
+ */
+export function parseDocumentUpdate(raw: unknown, itemIndex: number, docType: DocType = 'sales_order'): Record<string, unknown> {
+	const fields = parseItem(documentUpdateSchema, raw, itemIndex);
+	const info = DOC_TYPE_INFO[docType];
+	if (info.update === 'none') {
+		throw new InputError(
+			itemIndex,
+			'docType',
+			`is ${docType}, which Metakocka cannot update (no update_document for it); change it in Metakocka, or with Sync, which rewrites the whole document`,
+		);
+	}
+	if (info.group === 'warehouse' && fields.product_add) {
+		fields.product_list = fields.product_add;
+		delete fields.product_add;
+	}
+	const refused = unsupportedUpdateFields(docType, fields);
+	if (refused.length) {
+		const key = refused[0] === 'product_list' ? 'product_add' : refused[0];
+		const what = info.update === 'status' ? 'an issued bill changes only its Status' : `Metakocka does not update it on ${docType}`;
+		throw new InputError(itemIndex, UPDATE_FIELD_LABELS[key] ?? key, `is not applied: ${what}; nothing was sent`);
+	}
+	if (!Object.keys(fields).length) throw new InputError(itemIndex, '(item)', 'is empty: give at least one field to update');
+	return fields;
 }

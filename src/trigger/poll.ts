@@ -10,6 +10,8 @@
 import {
 	DOC_TYPE_INFO,
 	formatMkTimestamp,
+	hasLastChangeFilter,
+	orderDirectionFor,
 	parseMkDate,
 	type DocType,
 	type MetakockaClient,
@@ -249,8 +251,13 @@ async function pollDocuments(ctx: Ctx, next: TriggerCursor): Promise<boolean> {
 		const queryFrom = state.from === null ? null : state.from - ctx.overlap;
 		const source = feed ? feedDocuments(ctx, dt) : searchDocuments(ctx, dt, queryFrom);
 		let complete = true;
+		// Types without a documented last_change filter are read whole each poll [DOC:search_examples.md]:
+		// their stamps are kept for every document still there, not only for the recent window.
+		const filtered = feed || hasLastChangeFilter(dt);
+		const scanned = new Set<string>();
 		for await (const doc of source) {
 			const id = doc.mk_id;
+			scanned.add(id);
 			const docStamp = stamp(doc);
 			const prev = state.seen[id];
 			if (prev && prev[0] === docStamp) {
@@ -269,6 +276,9 @@ async function pollDocuments(ctx: Ctx, next: TriggerCursor): Promise<boolean> {
 			// The feed moved on the server when it was read: nothing to re-read, only stale stamps to drop.
 			state.from = ctx.pollStart;
 			for (const [k, v] of Object.entries(state.seen)) if (v[1] < ctx.pollStart - FEED_SEEN_TTL_MS) delete state.seen[k];
+		} else if (complete && !filtered) {
+			state.from = ctx.pollStart;
+			for (const k of Object.keys(state.seen)) if (!scanned.has(k)) delete state.seen[k];
 		} else if (complete) {
 			if (queryFrom !== null && queryFrom > ctx.pollStart - ctx.overlap) {
 				// A "since" later than the next window's start: what changed between the two is history,
@@ -299,7 +309,7 @@ async function baselineDocType(ctx: Ctx, dt: DocType, feed: boolean): Promise<Do
 }
 
 async function* searchDocuments(ctx: Ctx, dt: DocType, from: number | null): AsyncGenerator<MkDocument> {
-	const query_advance = from === null ? [] : [{ type: 'last_change_from', value: formatMkTimestamp(new Date(from)) }];
+	const query_advance = from === null || !hasLastChangeFilter(dt) ? [] : [{ type: 'last_change_from', value: formatMkTimestamp(new Date(from)) }];
 	for await (const hit of ctx.client.iterateSearch({ doc_type: dt, result_type: 'doc', query_advance, flags: ctx.options.docFlags })) {
 		// Search results carry a per-record opr_code; get_document's document (the node's Get output) does not.
 		const doc = { ...(hit as MkDocument & { opr_code?: unknown }) };
@@ -491,7 +501,7 @@ export async function sampleChanges(client: MetakockaClient, options: PollOption
 		case 'documents':
 		case 'partners':
 			for (const dt of docTypesOf(options)) {
-				const page = await client.search({ doc_type: dt, result_type: 'doc', order_direction: 'desc', limit: size, flags: options.docFlags });
+				const page = await client.search({ doc_type: dt, result_type: 'doc', order_direction: orderDirectionFor(dt, 'desc'), limit: size, flags: options.docFlags });
 				for (const doc of page.records as MkDocument[]) {
 					if (out.length >= size) break;
 					if (options.watch === 'documents') {

@@ -14,6 +14,8 @@ afterAll(async () => {
 });
 
 const orders = () => env.sandbox.store().documents.sales_order;
+/** The minimum sales bill head (documents_put_document.md). */
+const BILL_HEAD = { service_to_date: '2026-08-10', duo_payment_days: 15 };
 const seededPartner = () => env.sandbox.store().partners.find((p) => p.count_code === '1001')!;
 
 async function createOrder(over: Record<string, unknown> = {}) {
@@ -175,7 +177,7 @@ describe('Update', () => {
 	});
 
 	it('bills: status only', async () => {
-		const [bill] = await run(env, { operation: 'create', docType: 'sales_bill_domestic', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()] }] });
+		const [bill] = await run(env, { operation: 'create', docType: 'sales_bill_domestic', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()], additional: BILL_HEAD }] });
 		const mkId = String(bill.json.mkId);
 		const out = await run(env, { operation: 'update', docType: 'sales_bill_domestic', document: { mode: 'id', value: mkId }, statusCode: 'open', updateFields: { notes: 'ignored for bills' } });
 		expect(out[0].json).toMatchObject({ status: 'updated', status_desc: 'open' });
@@ -273,9 +275,10 @@ describe('Change Status', () => {
 
 describe('Get PDF', () => {
 	it('returns the printout as binary application/pdf', async () => {
-		const { mkId } = await createOrder();
-		const out = await run(env, { operation: 'getPdf', document: { mode: 'id', value: mkId }, reportId: '38', binaryPropertyName: 'data', pdfOptions: {} });
-		expect(out[0].json).toMatchObject({ mkId, reportId: '38', fileName: `sales_order-${mkId}.pdf` });
+		const [bill] = await run(env, { operation: 'create', docType: 'sales_bill_domestic', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()], additional: BILL_HEAD }] });
+		const mkId = String(bill.json.mkId);
+		const out = await run(env, { operation: 'getPdf', docType: 'sales_bill_domestic', document: { mode: 'id', value: mkId }, reportId: '', binaryPropertyName: 'data', pdfOptions: {} });
+		expect(out[0].json).toMatchObject({ mkId, reportId: '38', fileName: `sales_bill_domestic-${mkId}.pdf` });
 		const binary = out[0].binary!.data;
 		expect(binary.mimeType).toBe('application/pdf');
 		expect(Buffer.from(binary.data, 'base64').subarray(0, 5).toString()).toBe('%PDF-');

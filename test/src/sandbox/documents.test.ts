@@ -1,6 +1,6 @@
 // put/get/update/delete_document, change_document_status, get_change_documents, put_transaction,
 // report — requests and answers as in the Metakocka docs.
-import { ART1, AUTH, minimalOrder, nonStringScalars, post, useSandbox, V1, type Json } from './helpers';
+import { ART1, AUTH, BILL_DATES, minimalOrder, nonStringScalars, post, useSandbox, V1, type Json } from './helpers';
 
 const { sb, v1, json } = useSandbox();
 
@@ -308,7 +308,7 @@ describe('update_document', () => {
 	});
 
 	it('bills change status only; "" clears it', async () => {
-		const r = await v1('put_document', minimalOrder({ doc_type: 'sales_bill_domestic', count_code: 'bill-upd' }));
+		const r = await v1('put_document', minimalOrder({ doc_type: 'sales_bill_domestic', count_code: 'bill-upd', ...BILL_DATES }));
 		expect((await v1('update_document', { doc_type: 'sales_bill_domestic', count_code: 'bill-upd', status_code: 'draft', notes: 'ignored' })).opr_code).toBe('0');
 		let bill = await v1('get_document', { doc_type: 'sales_bill_domestic', doc_id: r.mk_id });
 		expect(bill.status_desc).toBe('draft');
@@ -399,7 +399,7 @@ describe('stock effects', () => {
 
 describe('put_transaction', () => {
 	it('adds a payment (sum_paid) and validates payment_type and payment_mode', async () => {
-		const r = await v1('put_document', minimalOrder({ doc_type: 'sales_bill_domestic' }));
+		const r = await v1('put_document', minimalOrder({ doc_type: 'sales_bill_domestic', ...BILL_DATES }));
 		const body = { doc_type: 'sales_bill_domestic', mk_id: r.mk_id, payment_mode: 'payment', payment_type: 'Transakcijski račun', date: '2014-08-23+02:00', price: '22.00', notes: 'delno' };
 		expect(await v1('put_transaction', body)).toMatchObject({ opr_code: '0' });
 		expect((await v1('get_document', { doc_type: 'sales_bill_domestic', doc_id: r.mk_id })).sum_paid).toBe('22');

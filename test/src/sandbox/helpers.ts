@@ -89,3 +89,6 @@ export function minimalOrder(extra: Json = {}): Json {
 
 /** The product of the docs' examples, so the documented requests work verbatim. */
 export const ART1 = { count_code: 'PA_115_PA', code: 'art1', name: 'art1', unit: 'kos', sales: 'true', purchasing: 'true' };
+
+/** The head dates of the docs' minimum sales bill request (documents_put_document.md). */
+export const BILL_DATES = { service_to_date: '2014-11-22+02:00', duo_payment: '2014-11-24+02:00' };

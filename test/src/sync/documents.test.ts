@@ -216,7 +216,8 @@ describe('syncDocuments', () => {
 	});
 
 	it('bills: a status change goes through update_document; any other change is refused clearly', async () => {
-		const bill = (over: Record<string, unknown> = {}) => rawDoc('bill-1', { doc_type: 'sales_bill_domestic', count_code: 'CRM-BILL-1', ...over });
+		const bill = (over: Record<string, unknown> = {}) =>
+			rawDoc('bill-1', { doc_type: 'sales_bill_domestic', count_code: 'CRM-BILL-1', service_to_date: '2026-08-01', duo_payment_days: 15, ...over });
 		const [created] = await syncDocuments({ client, store }, await resolve([bill()]));
 		expect(created.status).toBe('created');
 
@@ -265,7 +266,8 @@ describe('syncDocuments', () => {
 });
 
 describe('importDocuments', () => {
-	const docType = 'warehouse_packing_list' as const;
+	// last_change_from is documented for sales orders (search_examples.md): the import refuses other types.
+	const docType = 'sales_order' as const;
 	const N = 1050;
 	let ids: string[] = [];
 

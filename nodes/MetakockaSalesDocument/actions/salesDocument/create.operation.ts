@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { getClient, nodeVersion, runItems, validateAll } from '../../../../src/n8n';
 import { createDocument, parseDocument, resolveDocuments, type ProductCheckCache, type ResolvedDocument } from '../../../../src/sync/documents';
-import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
+import { docTypeFor, headParameters, lineParameters, partnerParameters, PUT_TYPES, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['create'] };
 
@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	// Create has no mapping store: CRM IDs in an item are an input error (Sync resolves them).
-	const parsed = validateAll(this, (i) => ({ itemIndex: i, doc: parseDocument(readDocumentInput(this, i, docTypeFor(this, i)), i) }));
+	const parsed = validateAll(this, (i) => ({ itemIndex: i, doc: parseDocument(readDocumentInput(this, i, docTypeFor(this, i, PUT_TYPES, 'Create')), i) }));
 	const docs = new Map<number, ResolvedDocument | { error: unknown }>();
 	parsed.forEach((p, i) => p.error !== undefined && docs.set(i, { error: p.error }));
 	const valid = parsed.flatMap((p) => (p.value ? [p.value] : []));

@@ -1,6 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-import { DOC_TYPE_INFO, DOC_TYPES, type DocType } from '../../../../src/client';
+import { DOC_TYPE_INFO, DOC_TYPES, hasLastChangeFilter, type DocType } from '../../../../src/client';
 import { InputError } from '../../../../src/input';
 import { partnerLocator } from '../../../shared/locators';
 
@@ -31,7 +31,13 @@ export const docTypeOptions: INodePropertyOptions[] = DOC_TYPES.map((value) => (
 
 /** Types whose update_document changes the status only (issued bills). */
 export const STATUS_ONLY_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].update === 'status');
-export const FULL_UPDATE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].update === 'full');
+export const FULL_UPDATE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].update === 'fields');
+/** Offers and purchase orders: no update_document page. */
+export const NO_UPDATE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].update === 'none');
+/** Types whose search documents last_change_from: Import works for these only. */
+export const IMPORT_TYPES = DOC_TYPES.filter((t) => hasLastChangeFilter(t));
+/** Types put_document creates: Create and Sync offer these only. */
+export const PUT_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].put);
 export const DELETABLE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].delete);
 export const STATUS_CHANGE_TYPES = DOC_TYPES.filter((t) => DOC_TYPE_INFO[t].changeDocumentStatus);
 
@@ -154,8 +160,11 @@ function readPartner(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	switch (source) {
 		case 'crmContact':
 			return { partnerCrmId: ctx.getNodeParameter('partnerCrmId', itemIndex, '') as string };
-		case 'mkId':
-			return { partner: { mk_id: String(ctx.getNodeParameter('partnerMkId', itemIndex, '', { extractValue: true }) ?? '') } };
+		case 'mkId': {
+			// Empty = no partner (a financial/goods credit note takes its invoice's); never sent as mk_id "".
+			const mkId = String(ctx.getNodeParameter('partnerMkId', itemIndex, '', { extractValue: true }) ?? '').trim();
+			return mkId ? { partner: { mk_id: mkId } } : {};
+		}
 		case 'fields': {
 			const { email, phone, ...head } = ctx.getNodeParameter('partnerFields', itemIndex, {}) as IDataObject;
 			const contact: IDataObject = {};
@@ -334,7 +343,24 @@ export function headParameters(show: Show, docDateDefault: string): INodePropert
 						}),
 					),
 				{ displayName: 'Discount (%)', name: 'discount_percent', type: 'number', default: 0, description: 'Discount on the whole document, in percent' },
-					{ displayName: 'Payment Due (Days)', name: 'duo_payment_days', type: 'number', default: 30 },
+					{ displayName: 'Payment Due (Days)', name: 'duo_payment_days', type: 'number', default: 30, description: 'Sent as the Payment Due Date: document date plus these days' },
+					{
+						displayName: 'Credit Note Type',
+						name: 'credit_note_type',
+						type: 'options',
+						options: [
+							{ name: 'Financial (Services, Against an Invoice)', value: 'financial' },
+							{ name: 'Goods (Lines of an Invoice)', value: 'goods' },
+							{ name: 'Standalone', value: 'standalone' },
+						],
+						default: 'standalone',
+						description: 'Credit notes only (required there). Financial and goods notes name the invoice in Credit Note Invoice and take its partner.',
+					},
+					{ displayName: 'Credit Note Invoice', name: 'credit_note_bill', type: 'string', default: '', description: 'Count code of the invoice a financial or goods credit note corrects' },
+					{ displayName: 'Payment Due Date', name: 'duo_payment', type: 'string', default: '', description: 'Bills and credit notes need it (or Payment Due (Days)). YYYY-MM-DD or dd.mm.yyyy.' },
+					{ displayName: 'Receive Date', name: 'receive_date', type: 'string', default: '', description: 'Purchase bills need it. YYYY-MM-DD or dd.mm.yyyy.' },
+					{ displayName: 'Service Date', name: 'service_to_date', type: 'string', default: '', description: 'Date of service (service_to_date); sales bills and credit notes need it' },
+					{ displayName: 'Service From Date', name: 'service_from_date', type: 'string', default: '', description: 'Start of the service period, if any' },
 				] as INodeProperties[]
 			).sort((a, b) => a.displayName.localeCompare(b.displayName)),
 		},

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { DOC_TYPE_INFO, docTypesForReport, KNOWN_REPORT_IDS, type DocType } from '../../../../src/client';
 import { InputError } from '../../../../src/input';
 import { getClient, runPerItem } from '../../../../src/n8n';
 import { documentLocator } from '../../../shared/locators';
@@ -13,10 +14,10 @@ export const description: INodeProperties[] = [
 		displayName: 'Report ID',
 		name: 'reportId',
 		type: 'string',
-		required: true,
-		default: '38',
+		default: '',
 		displayOptions: { show },
-		description: 'Metakocka print template: 38 = domestic sales invoice, 42 = foreign sales invoice',
+		description:
+			'Metakocka print template. Empty = the standard one of the document type: 38 (bill report) for sales bills, 37 for offers. Other types (orders, credit notes, warehouse documents) need your company\'s template ID.',
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -41,13 +42,30 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** The report to print: the given id, or the type's standard one; a known id for another type is refused. */
+function reportIdFor(docType: DocType, given: string, itemIndex: number): string {
+	const standard = DOC_TYPE_INFO[docType].reports;
+	if (!given) {
+		if (standard.length) return standard[0];
+		throw new InputError(itemIndex, 'Report ID', `is required for ${docType}: Metakocka has no standard report known for it; give your company's template ID`);
+	}
+	if (KNOWN_REPORT_IDS.includes(given) && !standard.includes(given)) {
+		throw new InputError(
+			itemIndex,
+			'Report ID',
+			`is ${given}, which prints ${docTypesForReport(given).join(', ')}, not ${docType}; leave it empty${standard.length ? ` (${standard[0]})` : ''} or give your company's template ID`,
+		);
+	}
+	return given;
+}
+
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const client = await getClient(this);
 	return await runPerItem(this, async (i) => {
 		const docType = docTypeFor(this, i);
 		const mkId = String(this.getNodeParameter('document', i, '', { extractValue: true })).trim();
 		if (!mkId) throw new InputError(i, 'document', 'is required');
-		const reportId = String(this.getNodeParameter('reportId', i, '38')).trim();
+		const reportId = reportIdFor(docType, String(this.getNodeParameter('reportId', i, '') ?? '').trim(), i);
 		const property = String(this.getNodeParameter('binaryPropertyName', i, 'data')).trim() || 'data';
 		const { fileName, locale } = this.getNodeParameter('pdfOptions', i, {}) as { fileName?: string; locale?: string };
 		const { data } = await client.report({ mk_id: mkId, report_id: reportId, type: 'PDF', locale: locale || undefined });

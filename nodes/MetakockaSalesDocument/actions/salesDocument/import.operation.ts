@@ -4,7 +4,7 @@ import { InputError } from '../../../../src/input';
 import { runImport } from '../../../../src/n8n';
 import { importDocuments } from '../../../../src/sync/documents';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
-import { docTypeFor } from './fields';
+import { docTypeFor, IMPORT_TYPES } from './fields';
 import { readFlags } from './get.operation';
 
 const show = { resource: ['salesDocument'], operation: ['import'] };
@@ -53,7 +53,7 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await runImport(this, async (client, store) => {
-		const docType = docTypeFor(this, 0);
+		const docType = docTypeFor(this, 0, IMPORT_TYPES, 'Import (Metakocka documents the last-change filter for these only)');
 		const since = this.getNodeParameter('since', 0) === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
 		if (since && Number.isNaN(since.getTime())) throw new InputError(0, 'sinceDate', 'is not a valid date');
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;

@@ -12,7 +12,7 @@ import {
 	type ResolvedDocument,
 } from '../../../../src/sync/documents';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
-import { docTypeFor, headParameters, lineParameters, partnerParameters, readDocumentInput } from './fields';
+import { docTypeFor, headParameters, lineParameters, partnerParameters, PUT_TYPES, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['sync'] };
 
@@ -52,7 +52,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: DocumentMatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
 	return await runSync<{ itemIndex: number; doc: DocumentFields }, ResolvedDocument>(this, {
 		parse: (i) => {
-			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i)) };
+			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i, PUT_TYPES, 'Sync')) };
 			return { itemIndex: i, doc: parseItem(documentToSyncSchema, raw, i) };
 		},
 		// Unmapped contacts or products are input errors too: nothing is written when one is found.

@@ -5,7 +5,7 @@ import { InputError } from '../../../../src/input';
 import { getClient, nodeVersion, runItems } from '../../../../src/n8n';
 import { parseDocumentUpdate } from '../../../../src/sync/documents';
 import { documentLocator } from '../../../shared/locators';
-import { docTypeFor, FULL_UPDATE_TYPES, parseJson, STATUS_ONLY_TYPES } from './fields';
+import { docTypeFor, FULL_UPDATE_TYPES, NO_UPDATE_TYPES, parseJson, STATUS_ONLY_TYPES } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['update'] };
 
@@ -27,12 +27,27 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { ...show, docType: STATUS_ONLY_TYPES } },
 	},
 	{
+		displayName: 'Metakocka has no update for this document type: change it in Metakocka, or with Sync, which rewrites the whole document.',
+		name: 'noUpdateNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { ...show, docType: NO_UPDATE_TYPES } },
+	},
+	{
 		displayName: 'Status',
 		name: 'statusCode',
 		type: 'string',
 		default: '',
 		displayOptions: { show: { ...show, docType: STATUS_ONLY_TYPES } },
-		description: 'Status key from the company\'s register, e.g. open; empty clears the status',
+		description: 'Status key from the company\'s register, e.g. open',
+	},
+	{
+		displayName: 'Clear Status',
+		name: 'clearStatus',
+		type: 'boolean',
+		default: false,
+		displayOptions: { show: { ...show, docType: STATUS_ONLY_TYPES } },
+		description: 'Whether to remove the bill\'s status (sends an empty status, which Metakocka reads as "clear"); an empty Status alone is never sent',
 	},
 	{
 		displayName: 'Update Fields',
@@ -41,7 +56,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Field',
 		default: {},
 		displayOptions: { show: { ...show, docType: FULL_UPDATE_TYPES } },
-		description: 'Only the given fields change. Tracking and parcel fields apply to sales orders.',
+		description: 'Only the given fields change. Sales orders: all but Title. Warehouse documents: Delivery Type, Discount Value, Lines, Notes, Status, Title, Warehouse Mark. Others are refused before any call.',
 		options: [
 			text('Delivery Type', 'delivery_type'),
 			{ displayName: 'Discount Value', name: 'discount_value', type: 'number', default: 0, description: 'Absolute discount on the whole document' },
@@ -75,12 +90,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const mkId = String(this.getNodeParameter('document', i, '', { extractValue: true })).trim();
 			if (!mkId) throw new InputError(i, 'document', 'is required');
 			if (DOC_TYPE_INFO[docType].update === 'status') {
-				return { docType, mkId, fields: { status_code: String(this.getNodeParameter('statusCode', i, '')).trim() } as Record<string, unknown> };
+				const status = String(this.getNodeParameter('statusCode', i, '') ?? '').trim();
+				const clear = this.getNodeParameter('clearStatus', i, false) === true;
+				if (status && clear) throw new InputError(i, 'Clear Status', 'is on while Status is set: give one of them');
+				// An empty optional parameter is never sent: status_code "" clears the bill's status [DOC].
+				if (!status && !clear) throw new InputError(i, 'Status', 'is empty: give the status key, or turn on Clear Status to remove it; nothing was sent');
+				return { docType, mkId, fields: { status_code: status } as Record<string, unknown> };
 			}
 			const raw = { ...(this.getNodeParameter('updateFields', i, {}) as IDataObject) };
-			if (typeof raw.product_add === 'string') raw.product_add = parseJson(raw.product_add, i, 'product_add') as IDataObject[];
+			if (typeof raw.product_add === 'string') raw.product_add = parseJson(raw.product_add, i, 'Lines To Add (JSON)') as IDataObject[];
 			if (Array.isArray(raw.product_add) && raw.product_add.length === 0) delete raw.product_add;
-			return { docType, mkId, fields: parseDocumentUpdate(raw, i) };
+			return { docType, mkId, fields: parseDocumentUpdate(raw, i, docType) };
 		},
 		run: async (_i, update) => {
 			await client.updateDocument(update.docType, { ...update.fields, mk_id: update.mkId });
