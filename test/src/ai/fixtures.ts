@@ -69,6 +69,8 @@ export async function seedPartnerDocuments(client: MetakockaClient): Promise<See
 		doc_type: 'sales_bill_domestic',
 		count_code: '1-MK-7001',
 		doc_date: '2026-07-25+02:00',
+		service_to_date: '2026-07-25+02:00',
+		duo_payment: '2026-08-09+02:00',
 		product_list: [{ code: 'CEM-25', amount: 10, price: 6.5, tax: 'EX4' }],
 	});
 	return { partner, order, openOffer, acceptedOffer, bill };

@@ -42,6 +42,8 @@ describe('partner import cursor', () => {
 		await client.putDocument({
 			doc_type: 'sales_bill_domestic',
 			doc_date: new Date(),
+			service_to_date: new Date(),
+			duo_payment: new Date(),
 			partner: { mk_id: partnerId, customer: 'Kurzor d.o.o.', street: 'Dunajska 1', post_number: '1000', place: 'Ljubljana', country: 'SI' },
 			product_list: [{ code: 'CUR-1', name: 'Kurzor', unit: 'kos', amount: 1, price: 1, tax: 'EX4' }],
 		} as never);
