@@ -2,7 +2,7 @@
 // get_change_documents, put_transaction, mark_orders_as_shipped.
 import type { Company, Doc, DocLink, Line, Payment } from './model';
 import { resolveBlock } from './partners';
-import { createProduct, findProduct } from './products';
+import { codeTooLong, createProduct, findProduct } from './products';
 import {
 	CHANGE_TRACKED,
 	COUNT_PREFIX,
@@ -125,6 +125,8 @@ function buildLines(c: Company, raw: Obj[], keepRowIds: Array<string | undefined
 		const mk = text(l.mk_id);
 		let p = findProduct(c, { count_code: cc }) ?? findProduct(c, { code }) ?? findProduct(c, { mk_id: mk });
 		if (!p && text(l.unit)) {
+			const longCode = codeTooLong(code ?? cc);
+			if (longCode) return { error: longCode };
 			p = createProduct(c, {
 				count_code: cc,
 				code: code ?? cc,

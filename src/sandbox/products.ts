@@ -33,8 +33,16 @@ export function createProduct(c: Company, src: Obj): Product {
 	return p;
 }
 
+/** product `code` is char 20 [DOC:product_concept.md] (product_list.md's filter table says 50); the refusal's wording is [INF]. */
+export const PRODUCT_CODE_MAX = 20;
+export function codeTooLong(code: string | undefined): Obj | undefined {
+	return code && code.length > PRODUCT_CODE_MAX ? fail('2', `Paramether code is too long (max ${PRODUCT_CODE_MAX} characters) : ${code}`) : undefined;
+}
+
 export function productAdd(c: Company, body: Obj): Obj {
 	for (const k of ['code', 'name', 'unit']) if (!text(body[k])) return fail('2', `Paramether ${k} must be set`);
+	const longCode = codeTooLong(text(body.code));
+	if (longCode) return longCode;
 	const cc = text(body.count_code);
 	const code = text(body.code);
 	// Same count_code and code = the same product → error [DOC:product.md]; count_code is the unique id [DOC].
@@ -63,6 +71,8 @@ export function productUpdate(c: Company, body: Obj): Obj {
 	const found = identify(c, body);
 	if ('error' in found) return found.error;
 	const product = found.product;
+	const longCode = codeTooLong(text(body.code));
+	if (longCode) return longCode;
 	// UI rules apply: a product on a sales document can't lose `sales` [DOC:product_concept.md].
 	if (bool(body.sales) === false && onDocuments(c, product, isSalesDoc)) {
 		return fail('2', `Product ${product.count_code} is used on sales documents, flag sales cannot be removed`);
@@ -185,10 +195,10 @@ export function productList(c: Company, body: Obj): Obj {
 	const limit = Math.min(1000, Math.max(0, Math.trunc(num(body.limit) ?? 1000)));
 	const offset = Math.max(0, Math.trunc(num(body.offset) ?? 0));
 	const like = bool(body.search_with_like) === true;
-	const match = (value: unknown, filter: string | undefined): boolean => {
+	const match = (value: unknown, filter: string | undefined, alwaysLike = false): boolean => {
 		if (filter === undefined) return true;
 		const v = (str(value) ?? '').toLowerCase();
-		return like ? v.includes(filter.toLowerCase()) : v === filter.toLowerCase();
+		return like || alwaysLike ? v.includes(filter.toLowerCase()) : v === filter.toLowerCase();
 	};
 	const mkId = text(body.mk_id);
 	const category = text(body.category)?.toLowerCase();
@@ -196,7 +206,9 @@ export function productList(c: Company, body: Obj): Obj {
 		if (mkId && p.mk_id !== mkId) return false;
 		if (!match(p.count_code, text(body.count_code))) return false;
 		if (!match(p.fields.code, text(body.code))) return false;
-		if (!match(p.fields.name, text(body.title))) return false;
+		// title is documented only as a LIKE field (product_list.md 1.8) [DOC]; t4a-admin saw name filters
+		// ignored altogether [OBS time-4-action/t4a-admin lib/metakocka.ts]. Modelled as LIKE, with or without search_with_like.
+		if (!match(p.fields.name, text(body.title), true)) return false;
 		for (const [param, field] of FILTERS) {
 			const want = bool(body[param]);
 			if (want !== undefined && (str(p.fields[field]) === 'true') !== want) return false;

@@ -71,7 +71,8 @@ const extraColumns = z
 	.optional();
 
 const productShape = {
-	code: requiredText(50),
+	/** char 20 in product_concept.md (product_list.md's table says 50: 20 is right under both). */
+	code: requiredText(20),
 	name: requiredText(200),
 	/** A unit register value (kos, kom, kpl, kg, ura…); absent = "kos". */
 	unit: text(20),
@@ -335,8 +336,33 @@ async function syncOne(
 
 export interface ProductImportOptions {
 	filter?: ProductFilter;
+	/** Text filters checked on the answer (see productTextFilter): Metakocka's own matching is LIKE or absent. */
+	textFilter?: ProductTextFilter;
 	/** Stop after this many products; absent = the whole (filtered) catalogue. */
 	limit?: number;
+}
+
+/** code / count_code / title (the product's name) to match, exactly or as a case-insensitive part. */
+export interface ProductTextFilter {
+	code?: string;
+	count_code?: string;
+	title?: string;
+	exact: boolean;
+}
+
+/**
+ * product_list's `title` is documented only as a LIKE field (product_list.md 1.8) and a public
+ * integration saw name filters ignored (t4a-admin), so what Metakocka answers is a superset: the
+ * package checks each product itself, right whether Metakocka matched by LIKE, exactly, or not at all.
+ */
+export function matchesProductText(p: Product, f: ProductTextFilter): boolean {
+	const same = (value: unknown, want: string | undefined): boolean => {
+		if (want === undefined) return true;
+		const v = String(value ?? '').toLowerCase();
+		return f.exact ? v === want.toLowerCase() : v.includes(want.toLowerCase());
+	};
+	const row = p as Record<string, unknown>;
+	return same(row.code, f.code) && same(row.count_code, f.count_code) && same(row.name ?? row.title, f.title);
 }
 
 export type ImportedProduct = Product & { crmId: string | null; sync: ReturnType<typeof syncMarks> };
@@ -367,6 +393,7 @@ export async function importProducts(
 		batch = [];
 	};
 	for await (const p of client.iterateProducts(options.filter ?? {}, limit ? Math.min(limit, 1000) : undefined)) {
+		if (options.textFilter && !matchesProductText(p, options.textFilter)) continue;
 		batch.push(p);
 		if (batch.length >= 1000) await flush();
 		if (limit && products.length + batch.length >= limit) break;

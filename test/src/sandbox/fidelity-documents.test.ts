@@ -113,3 +113,17 @@ describe('put_document with mk_id replaces the whole document (finding 11)', () 
 		expect((await get('sales_order', r.mk_id)).status_desc).toBe('shipped');
 	});
 });
+
+describe('products (finding 11)', () => {
+	it('code is char 20 [DOC:product_concept.md]', async () => {
+		expect((await json('product_add', { code: 'C'.repeat(21), name: 'x', unit: 'kos' })).opr_code).toBe('2');
+		expect((await json('product_add', { code: 'C'.repeat(20), name: 'x', unit: 'kos' })).opr_code).toBe('0');
+	});
+
+	it('title is a LIKE field, with or without search_with_like', async () => {
+		await json('product_add', { code: 'chair-1', name: 'Armchair', unit: 'kos' });
+		await json('product_add', { code: 'chair-2', name: 'Chair', unit: 'kos' });
+		const r = await json('product_list', { title: 'Chair' });
+		expect(r.product_list_count).toBe('2');
+	});
+});

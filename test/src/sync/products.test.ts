@@ -50,7 +50,7 @@ describe('product input schema', () => {
 		['missing code', { name: 'Brez kode' }, 'Item 3: field "code" is required'],
 		['missing name', { code: 'X' }, 'Item 3: field "name" is required'],
 		['a 201-character name', { code: 'X', name: 'N'.repeat(201) }, 'Item 3: field "name" must be at most 200 characters'],
-		['a 51-character code', { code: 'C'.repeat(51), name: 'N' }, 'Item 3: field "code" must be at most 50 characters'],
+		['a 21-character code (char 20, product_concept.md)', { code: 'C'.repeat(21), name: 'N' }, 'Item 3: field "code" must be at most 20 characters'],
 		['a 701-character description', { code: 'X', name: 'N', name_desc: 'D'.repeat(701) }, 'Item 3: field "name_desc" must be at most 700 characters'],
 		['a price with a currency', { code: 'X', name: 'N', price: '12 eur', pricelist: 'MPC' }, 'Item 3: field "price" must be a number, e.g. 19.99 or 19,99'],
 		['a negative price', { code: 'X', name: 'N', price: '-1', pricelist: 'MPC' }, 'Item 3: field "price" must not be negative'],

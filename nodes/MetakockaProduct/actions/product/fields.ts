@@ -1,6 +1,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { ProductFilter } from '../../../../src/client';
+import type { ProductTextFilter } from '../../../../src/sync/products';
 
 /**
  * Product fields mapped from the input item. The defaults read the names shops and CRMs usually
@@ -17,7 +18,7 @@ export function productFieldParameters(show: IDisplayOptions['show'], mode: 'cre
 	});
 	const keep = mode === 'update' ? ' Empty keeps the current value.' : '';
 	return [
-		field('Code', 'code', '={{ $json.code ?? $json.sku }}', `Product code (Metakocka "code", the SKU; up to 50 characters).${keep}`),
+		field('Code', 'code', '={{ $json.code ?? $json.sku }}', `Product code (Metakocka "code", the SKU; up to 20 characters).${keep}`),
 		field('Name', 'name', '={{ $json.name ?? $json.title }}', `Product name (up to 200 characters).${keep}`),
 		field(
 			'Unit',
@@ -164,6 +165,15 @@ export function readProductFilter(ctx: IExecuteFunctions, itemIndex: number): Pr
 			if (value.trim()) filter[key] = value.trim();
 		} else if (typeof value === 'boolean') filter[key] = value;
 	}
-	if (!exactMatch && (filter.title || filter.code || filter.count_code)) filter.search_with_like = true;
+	// title is a LIKE-only filter in the docs: with it, everything is sent as LIKE and checked on the answer.
+	if (filter.title || (!exactMatch && (filter.code || filter.count_code))) filter.search_with_like = true;
 	return filter;
+}
+
+/** The text filters to check on each answered product (exact with Exact Match, by part otherwise). */
+export function readProductTextFilter(ctx: IExecuteFunctions, itemIndex: number): ProductTextFilter | undefined {
+	const { exactMatch, title, code, count_code } = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const given = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
+	const f: ProductTextFilter = { title: given(title), code: given(code), count_code: given(count_code), exact: exactMatch === true };
+	return f.title || f.code || f.count_code ? f : undefined;
 }

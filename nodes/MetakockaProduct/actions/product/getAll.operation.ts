@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { PRODUCT_PAGE_MAX } from '../../../../src/client';
 import { getClient, runPerItem } from '../../../../src/n8n';
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { productFilterParameters, readProductFilter } from './fields';
+import { matchesProductText } from '../../../../src/sync/products';
+import { productFilterParameters, readProductFilter, readProductTextFilter } from './fields';
 
 const show = { resource: ['product'], operation: ['getAll'] };
 
@@ -17,7 +18,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i) as number);
 		// Windows of up to 1000 until a short one: product_list tells no total.
 		const out: IDataObject[] = [];
+		const textFilter = readProductTextFilter(this, i);
 		for await (const product of client.iterateProducts(filter, Math.min(limit, PRODUCT_PAGE_MAX))) {
+			if (textFilter && !matchesProductText(product, textFilter)) continue;
 			out.push({ ...product });
 			if (out.length >= limit) break;
 		}

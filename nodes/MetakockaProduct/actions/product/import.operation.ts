@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { runImport } from '../../../../src/n8n';
 import { importProducts } from '../../../../src/sync/products';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
-import { productFilterParameters, readProductFilter } from './fields';
+import { productFilterParameters, readProductFilter, readProductTextFilter } from './fields';
 
 const show = { resource: ['product'], operation: ['import'] };
 
@@ -28,6 +28,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
 		const { products } = await importProducts(client, store, {
 			filter: readProductFilter(this, 0),
+			textFilter: readProductTextFilter(this, 0),
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 		});
 		return products.map((p) => ({ ...p }) as IDataObject);
