@@ -28,7 +28,7 @@ describe('Update (finding 5)', () => {
 		expect(bills().find((b) => b.mk_id === mkId)!.status_desc).toBe('open');
 		env.sandbox.resetCounters();
 		const error = await errorOf(run(env, { operation: 'update', docType: 'sales_bill_domestic', document: { mode: 'id', value: mkId }, statusCode: '' }));
-		expect(error.message).toContain('Item 0: field "Status" is empty');
+		expect(error.message).toContain('"Status" is empty');
 		expect(env.sandbox.counters().update_document).toBeUndefined();
 		expect(bills().find((b) => b.mk_id === mkId)!.status_desc).toBe('open');
 		// Clearing is an explicit choice.
@@ -41,9 +41,9 @@ describe('Update (finding 5)', () => {
 		const [order] = await run(env, { operation: 'create', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()] }] });
 		env.sandbox.resetCounters();
 		const title = await errorOf(run(env, { operation: 'update', document: { mode: 'id', value: String(order.json.mkId) }, updateFields: { title: 'New' } }));
-		expect(title.message).toContain('field "Title" is not applied');
+		expect(title.message).toContain('"Title" is not applied');
 		const offer = await errorOf(run(env, { operation: 'update', docType: 'sales_offer', document: { mode: 'id', value: '1' }, updateFields: { notes: 'x' } }));
-		expect(offer.message).toContain('field "docType" is sales_offer, which Metakocka cannot update');
+		expect(offer.message).toContain('"docType" is sales_offer, which Metakocka cannot update');
 		expect(writeCount(env.sandbox.counters())).toBe(0);
 	});
 });
@@ -51,7 +51,7 @@ describe('Update (finding 5)', () => {
 describe('Create (finding 6)', () => {
 	it('does not offer purchase_bill_prepaid (no documented put_document)', async () => {
 		const error = await errorOf(run(env, { operation: 'create', docType: 'purchase_bill_prepaid', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()] }] }));
-		expect(error.message).toContain('field "docType" is purchase_bill_prepaid, but Create works for');
+		expect(error.message).toContain('"docType" is purchase_bill_prepaid, but Create works for');
 	});
 
 	it('creates a goods credit note against an invoice, without a partner of its own', async () => {
@@ -74,7 +74,7 @@ describe('Create (finding 6)', () => {
 	it('a sales bill without its service date is refused before any call', async () => {
 		env.sandbox.resetCounters();
 		const error = await errorOf(run(env, { operation: 'create', docType: 'sales_bill_domestic', ...fromItem }, { items: [{ partner: partnerFields, date: '2026-08-10', lines: [jsonLine()] }] }));
-		expect(error.message).toContain('field "service_to_date" is required for sales_bill_domestic');
+		expect(error.message).toContain('"service_to_date" is required for sales_bill_domestic');
 		expect(writeCount(env.sandbox.counters())).toBe(0);
 	});
 });
@@ -83,9 +83,9 @@ describe('Get PDF (finding 11)', () => {
 	it('report 38 is the bill report: refused for a sales order, standard for bills', async () => {
 		env.sandbox.resetCounters();
 		const error = await errorOf(run(env, { operation: 'getPdf', document: { mode: 'id', value: '1' }, reportId: '38', binaryPropertyName: 'data', pdfOptions: {} }));
-		expect(error.message).toContain('field "Report ID" is 38, which prints sales_bill_domestic');
+		expect(error.message).toContain('"Report ID" is 38, which prints sales_bill_domestic');
 		const none = await errorOf(run(env, { operation: 'getPdf', document: { mode: 'id', value: '1' }, reportId: '', binaryPropertyName: 'data', pdfOptions: {} }));
-		expect(none.message).toContain('field "Report ID" is required for sales_order');
+		expect(none.message).toContain('"Report ID" is required for sales_order');
 		expect(env.sandbox.counters().report).toBeUndefined();
 	});
 });
