@@ -499,6 +499,69 @@ function claimAndAdd(field: Field, value: string, start: number, sink: Sink): vo
 	sink(field, value, start, end);
 }
 
+/** Candidates kept per kind (best evidence first) and per email by default: each one costs Metakocka calls. */
+export const DEFAULT_MAX_CANDIDATES_PER_KIND = 5;
+export const DEFAULT_MAX_CANDIDATES_PER_EMAIL = 15;
+/** Skipped values listed on the item; the counts cover all of them. */
+const MAX_SKIPPED_LISTED = 20;
+
+export interface CandidateLimits {
+	perKind?: number;
+	perEmail?: number;
+}
+
+export interface SkippedCandidates {
+	/** How many candidates were left out, in total and per kind. */
+	count: number;
+	byKind: Partial<Record<CandidateKind, number>>;
+	/** The first few left out, best first, for a person to look at. */
+	examples: Array<{ kind: CandidateKind; value: string }>;
+}
+
+function positiveLimit(name: string, value: number | undefined, fallback: number): number {
+	if (value === undefined) return fallback;
+	if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a whole number of at least 1 (got ${String(value)})`);
+	return value;
+}
+
+/**
+ * Keeps the best candidates: at most `perKind` of each kind (they arrive best first within a kind),
+ * then at most `perEmail` in all, chosen by score (kind order breaks ties). One email naming 2,000
+ * invoice numbers and 300 recipients would otherwise cost thousands of Metakocka searches, which
+ * Metakocka runs one at a time per company. The kept candidates stay in extraction order.
+ */
+export function limitCandidates(candidates: Candidate[], limits: CandidateLimits = {}): { candidates: Candidate[]; skipped: SkippedCandidates } {
+	const perKind = positiveLimit('perKind', limits.perKind, DEFAULT_MAX_CANDIDATES_PER_KIND);
+	const perEmail = positiveLimit('perEmail', limits.perEmail, DEFAULT_MAX_CANDIDATES_PER_EMAIL);
+	const seen = new Map<CandidateKind, number>();
+	const withinKind: Candidate[] = [];
+	const dropped: Candidate[] = [];
+	for (const candidate of candidates) {
+		const n = seen.get(candidate.kind) ?? 0;
+		seen.set(candidate.kind, n + 1);
+		(n < perKind ? withinKind : dropped).push(candidate);
+	}
+	let kept = withinKind;
+	if (withinKind.length > perEmail) {
+		const ranked = withinKind
+			.map((candidate, index) => ({ candidate, index }))
+			.sort((a, b) => b.candidate.score - a.candidate.score || KIND_ORDER.indexOf(a.candidate.kind) - KIND_ORDER.indexOf(b.candidate.kind) || a.index - b.index);
+		const keep = new Set(ranked.slice(0, perEmail).map((r) => r.index));
+		kept = withinKind.filter((_, i) => keep.has(i));
+		dropped.unshift(...withinKind.filter((_, i) => !keep.has(i)));
+	}
+	const byKind: Partial<Record<CandidateKind, number>> = {};
+	for (const c of dropped) byKind[c.kind] = (byKind[c.kind] ?? 0) + 1;
+	return {
+		candidates: kept,
+		skipped: {
+			count: dropped.length,
+			byKind,
+			examples: dropped.slice(0, MAX_SKIPPED_LISTED).map((c) => ({ kind: c.kind, value: c.value })),
+		},
+	};
+}
+
 /**
  * Candidates for Metakocka lookups, deterministic and deduplicated: kinds in the order email,
  * document_number, buyer_order, product_code, tax_number; within a kind the best evidence first.

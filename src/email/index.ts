@@ -9,6 +9,11 @@ export {
 } from './normalize';
 export {
 	extractCandidates,
+	limitCandidates,
+	DEFAULT_MAX_CANDIDATES_PER_KIND,
+	DEFAULT_MAX_CANDIDATES_PER_EMAIL,
+	type CandidateLimits,
+	type SkippedCandidates,
 	MAX_TEXT_CHARS,
 	MAX_SUBJECT_CHARS,
 	type ExtractionPatterns,

@@ -36,10 +36,29 @@ interface Found {
 /** Per-execution cache: one Metakocka lookup per kind+value, shared by every item of the run. */
 export type VerifyCache = Map<string, Promise<Found[]>>;
 
+/**
+ * Metakocka calls one execution may spend on lookups, shared by all its items (a cached lookup
+ * is free). When a lookup would overspend, that candidate is skipped and reported, never retried.
+ */
+export interface CallBudget {
+	max: number;
+	used: number;
+}
+
+/** Default budget of the Email Enricher: one email costs at most about 30 calls with the default caps. */
+export const DEFAULT_MAX_CALLS_PER_EXECUTION = 500;
+
+export function createCallBudget(max = DEFAULT_MAX_CALLS_PER_EXECUTION): CallBudget {
+	if (!Number.isInteger(max) || max < 1) throw new RangeError(`The call budget must be a whole number of at least 1 (got ${String(max)})`);
+	return { max, used: 0 };
+}
+
 export interface VerifyOptions {
 	/** Document types searched for document numbers (default sales_order, sales_offer, sales_bill_domestic). */
 	docTypes?: SearchDocType[];
 	cache?: VerifyCache;
+	/** Bounds the Metakocka calls; without it every candidate is looked up. */
+	budget?: CallBudget;
 }
 
 export interface VerifyResult {
@@ -48,6 +67,10 @@ export interface VerifyResult {
 	products: VerifiedEntity[];
 	/** How many candidates were checked against Metakocka (cached or not). */
 	candidatesChecked: number;
+	/** Metakocka calls this verification made (cache hits cost none). */
+	callsMade: number;
+	/** Candidates not looked up because the execution's call budget was spent. */
+	skippedByBudget: Array<{ kind: CandidateKind; value: string }>;
 }
 
 export const DEFAULT_VERIFY_DOC_TYPES: readonly SearchDocType[] = Object.freeze(['sales_order', 'sales_offer', 'sales_bill_domestic']);
@@ -180,6 +203,9 @@ export async function verifyCandidates(client: MetakockaClient, candidates: Cand
 	const cache = options.cache ?? createVerifyCache();
 	const merged = new Map<string, VerifiedEntity>();
 	let candidatesChecked = 0;
+	let callsMade = 0;
+	const skippedByBudget: VerifyResult['skippedByBudget'] = [];
+	const budget = options.budget;
 
 	for (const candidate of candidates) {
 		const value = typeof candidate?.value === 'string' ? candidate.value.trim() : '';
@@ -187,6 +213,14 @@ export async function verifyCandidates(client: MetakockaClient, candidates: Cand
 		const key = cacheKey(candidate.kind, value, docTypes);
 		let pending = cache.get(key);
 		if (!pending) {
+			// A document number is one search per document type; everything else one call.
+			const cost = candidate.kind === 'document_number' ? docTypes.length : 1;
+			if (budget && budget.used + cost > budget.max) {
+				skippedByBudget.push({ kind: candidate.kind, value });
+				continue;
+			}
+			if (budget) budget.used += cost;
+			callsMade += cost;
 			pending = lookup(client, candidate.kind, value, docTypes);
 			cache.set(key, pending);
 			// A failed lookup is not remembered: a later item may try again.
@@ -220,5 +254,7 @@ export async function verifyCandidates(client: MetakockaClient, candidates: Cand
 		documents: all.filter((e) => e.type === 'document'),
 		products: all.filter((e) => e.type === 'product'),
 		candidatesChecked,
+		callsMade,
+		skippedByBudget,
 	};
 }

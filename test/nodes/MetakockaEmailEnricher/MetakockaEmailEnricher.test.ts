@@ -5,6 +5,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { MetakockaEmailEnricher } from '../../../nodes/MetakockaEmailEnricher/MetakockaEmailEnricher.node';
 import { fakeExecuteFunctions, type FakeRun, type LogLine } from '../../helpers/n8n';
 import { startTestEnv, type TestEnv } from '../../helpers/env';
+import { amplificationEmail, totalCalls } from '../../helpers/attackEmail';
 
 const node = new MetakockaEmailEnricher();
 const FIXTURES = join(__dirname, '../../src/email/fixtures');
@@ -162,6 +163,46 @@ describe('Metakocka Email Enricher', () => {
 		expect(String(out[0].json.error)).toMatch(/Item 0: field "from"/);
 		expect(meta(out[1].json).partners).toHaveLength(1);
 		expect(out[1].pairedItem).toEqual({ item: 1 });
+	});
+
+	it('one email naming 2,000 invoice numbers and 300 recipients costs at most the capped calls, and says what it skipped', async () => {
+		const email = amplificationEmail('amp-node');
+		expect(email.text.length + email.to.length).toBeGreaterThan(30_000);
+		const [out] = await run('enrich', { storeLinks: false, options: {} }, [email]);
+		const calls = totalCalls(env.sandbox.counters());
+		// 5 addresses (1 call each) + 5 numbers (3 searches each): 6,301 calls before the caps.
+		expect(calls).toBe(5 + 5 * 3);
+		const m = out[0].json.metakocka as IDataObject;
+		expect(m.metakockaCalls).toBe(calls);
+		expect(m.skipped).toMatchObject({
+			overCandidateLimit: { count: 301 + 2000 - 10, byKind: { email: 296, document_number: 1995 } },
+		});
+		const examples = (m.skipped as { overCandidateLimit: { examples: Array<{ kind: string }> } }).overCandidateLimit.examples;
+		expect(examples.length).toBeGreaterThan(0);
+		expect(examples.length).toBeLessThanOrEqual(20);
+		// Best first: the sender is kept, not a recipient.
+		expect(m.candidatesChecked).toBe(10);
+	});
+
+	it('the call budget is per execution: ten such emails stop at Max Metakocka Calls, later items report the skip', async () => {
+		const emails = Array.from({ length: 10 }, (_, i) => amplificationEmail(`amp-batch-${i}`, 200, 30));
+		const out = await run('enrich', { storeLinks: false, options: { maxCalls: 50 } }, emails);
+		expect(totalCalls(env.sandbox.counters())).toBeLessThanOrEqual(50);
+		const metas = out[0].map((o) => o.json.metakocka as IDataObject);
+		expect(metas.reduce((n, m) => n + Number(m.metakockaCalls), 0)).toBe(totalCalls(env.sandbox.counters()));
+		const last = metas[metas.length - 1].skipped as { overCallBudget?: { count: number; maxCalls: number } };
+		// Its five addresses are new (skipped); its numbers were looked up for the first email (cached, free).
+		expect(last.overCallBudget).toMatchObject({ count: 5, maxCalls: 50 });
+	});
+
+	it('caps are options: a bad value is an error naming the option', async () => {
+		const error = await run('enrich', { options: { maxCandidatesPerKind: 0 } }, [imap]).then(
+			() => undefined,
+			(e: Error) => e,
+		);
+		expect(error?.message).toMatch(/"options.maxCandidatesPerKind" must be a whole number of at least 1/);
+		const [out] = await run('enrich', { storeLinks: false, options: { maxCandidatesPerKind: 1, maxCandidatesPerEmail: 1 } }, [imap]);
+		expect((out[0].json.metakocka as IDataObject).candidatesChecked).toBe(1);
 	});
 
 	it('rejects an invalid document number pattern, naming the option', async () => {

@@ -4,6 +4,7 @@ import { join } from 'path';
 import {
 	extractCandidates,
 	ExtractionPatternError,
+	limitCandidates,
 	MAX_TEXT_CHARS,
 	normalizeCustomEmail,
 	normalizeEmail,
@@ -281,5 +282,36 @@ describe('bounded work', () => {
 	it('pathological quote headers and e-mail-like runs do not blow up', () => {
 		const lines = `${'On '.padEnd(290, 'x ')}\n`.repeat(3_000) + `${'V '.padEnd(290, 'y ')}\n`.repeat(3_000);
 		expect(fromText(lines + 'a.'.repeat(100_000) + '@')).toEqual([]);
+	});
+});
+
+describe('limitCandidates', () => {
+	const c = (kind: Candidate['kind'], value: string, score: number): Candidate => ({ kind, value, score, evidence: [{ field: 'text', snippet: value, index: 0 }] });
+
+	it('keeps the best of each kind, then the strongest overall, in extraction order, and reports the rest', () => {
+		const email = normalizeCustomEmail({
+			from: 'Napadalec <attacker@amp.example>',
+			to: Array.from({ length: 300 }, (_, i) => `r${i}@amp-${i}.example`).join(', '),
+			subject: 'Računi',
+			text: Array.from({ length: 2000 }, (_, i) => `RA-2024-${10000 + i}`).join(' '),
+		});
+		const all = extractCandidates(email, {}, OWN);
+		expect(all.filter((x) => x.kind === 'document_number')).toHaveLength(2000);
+		const { candidates, skipped } = limitCandidates(all);
+		expect(candidates.map((x) => x.kind)).toEqual([...Array(5).fill('email'), ...Array(5).fill('document_number')]);
+		// The sender (weight 3) beats the recipients (weight 1).
+		expect(candidates[0].value).toBe('attacker@amp.example');
+		expect(skipped).toMatchObject({ count: all.length - 10, byKind: { email: 296, document_number: 1995 } });
+		expect(skipped.examples).toHaveLength(20);
+	});
+
+	it('the per-email cap keeps the highest scores across kinds', () => {
+		const list = [c('email', 'a@x.si', 3), c('email', 'b@x.si', 1), c('document_number', 'PP-1', 3), c('document_number', 'PP-2', 2), c('tax_number', 'SI1', 0.5)];
+		const { candidates, skipped } = limitCandidates(list, { perKind: 5, perEmail: 3 });
+		expect(candidates.map((x) => x.value)).toEqual(['a@x.si', 'PP-1', 'PP-2']);
+		expect(skipped.byKind).toEqual({ email: 1, tax_number: 1 });
+		expect(limitCandidates(list, { perKind: 1 }).candidates.map((x) => x.value)).toEqual(['a@x.si', 'PP-1', 'SI1']);
+		expect(limitCandidates(list).skipped).toEqual({ count: 0, byKind: {}, examples: [] });
+		expect(() => limitCandidates(list, { perKind: 0 })).toThrow(/perKind/);
 	});
 });

@@ -1,6 +1,6 @@
 import { MetakockaClient } from '../../../src/client';
 import { extractCandidates, normalizeCustomEmail, type Candidate } from '../../../src/email';
-import { candidateConfidence, createVerifyCache, verifyCandidates } from '../../../src/email/verify';
+import { candidateConfidence, createCallBudget, createVerifyCache, verifyCandidates } from '../../../src/email/verify';
 import { startTestEnv, type TestEnv } from '../../helpers/env';
 
 const candidate = (kind: Candidate['kind'], value: string, score = 3): Candidate => ({
@@ -19,6 +19,33 @@ describe('verifyCandidates against the sandbox', () => {
 	});
 	afterAll(async () => env.close());
 	beforeEach(() => env.sandbox.resetCounters());
+
+	it('a call budget bounds the Metakocka calls: what would overspend is skipped and reported, cache hits are free', async () => {
+		const budget = createCallBudget(7);
+		const cache = createVerifyCache();
+		const list = [
+			candidate('email', 'janez.novak@kovinarstvo-novak.si'),
+			candidate('document_number', 'PP-1001'),
+			candidate('document_number', 'PP-1002'),
+			candidate('product_code', 'VIJ-M8-50'),
+			candidate('tax_number', 'SI12345678'),
+		];
+		const first = await verifyCandidates(client, list, { cache, budget });
+		const calls = Object.values(env.sandbox.counters()).reduce((a, b) => a + b, 0);
+		expect(calls).toBe(7);
+		expect(first.callsMade).toBe(7);
+		expect(budget.used).toBe(7);
+		// 1 + 3 + 3 = 7: the second number's searches fit, the product and tax number do not.
+		expect(first.skippedByBudget).toEqual([
+			{ kind: 'product_code', value: 'VIJ-M8-50' },
+			{ kind: 'tax_number', value: 'SI12345678' },
+		]);
+		const again = await verifyCandidates(client, list.slice(0, 3), { cache, budget });
+		expect(again.callsMade).toBe(0);
+		expect(again.skippedByBudget).toEqual([]);
+		expect(again.partners).toHaveLength(1);
+		expect(() => createCallBudget(0)).toThrow(/at least 1/);
+	});
 
 	it('verifies a seeded partner by email and by tax number, merged into one partner', async () => {
 		const result = await verifyCandidates(client, [

@@ -2,17 +2,27 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import type { SearchDocType } from '../../../../src/client';
 import {
+	DEFAULT_MAX_CANDIDATES_PER_EMAIL,
+	DEFAULT_MAX_CANDIDATES_PER_KIND,
 	EmailInputError,
 	ExtractionPatternError,
 	extractCandidates,
+	limitCandidates,
+	type SkippedCandidates,
 	normalizeCustomEmail,
 	normalizeEmail,
 	type Candidate,
 	type NormalizedEmail,
 } from '../../../../src/email';
-import { createVerifyCache, verifyCandidates, type VerifiedEntity } from '../../../../src/email/verify';
+import {
+	createCallBudget,
+	createVerifyCache,
+	DEFAULT_MAX_CALLS_PER_EXECUTION,
+	verifyCandidates,
+	type VerifiedEntity,
+} from '../../../../src/email/verify';
 import { InputError } from '../../../../src/input';
-import { getClient, openStore, runPerItem, validateAll } from '../../../../src/n8n';
+import { getClient, openStore, runPerItem, toNodeError, validateAll } from '../../../../src/n8n';
 import type { MappingStore } from '../../../../src/store';
 import { mappingStoreOptions } from '../../../shared/descriptions';
 
@@ -119,6 +129,32 @@ export const description: INodeProperties[] = [
 				description: 'Document types searched for each document number found in the email',
 			},
 			{
+				displayName: 'Max Candidates per Kind',
+				name: 'maxCandidatesPerKind',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100 },
+				default: DEFAULT_MAX_CANDIDATES_PER_KIND,
+				description:
+					'Most sender/recipient addresses, document numbers, buyer orders, product codes and tax numbers looked up per email, each kind best evidence first; the rest are listed under metakocka.skipped',
+			},
+			{
+				displayName: 'Max Candidates per Email',
+				name: 'maxCandidatesPerEmail',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 500 },
+				default: DEFAULT_MAX_CANDIDATES_PER_EMAIL,
+				description: 'Most candidates of all kinds looked up per email (the strongest evidence wins)',
+			},
+			{
+				displayName: 'Max Metakocka Calls per Execution',
+				name: 'maxCalls',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 100000 },
+				default: DEFAULT_MAX_CALLS_PER_EXECUTION,
+				description:
+					'Most Metakocka lookups all items of one run may make (a document number costs one search per document type). Metakocka runs a company\'s searches one at a time, so one hostile email must not occupy it for hours. Lookups over the budget are skipped and reported on the item.',
+			},
+			{
 				displayName: 'Own Domains',
 				name: 'ownDomains',
 				type: 'string',
@@ -145,6 +181,19 @@ interface EnrichOptions {
 	productCodePatterns?: string;
 	docTypes?: string[];
 	ownDomains?: string;
+	maxCandidatesPerKind?: number;
+	maxCandidatesPerEmail?: number;
+	maxCalls?: number;
+}
+
+/** A whole number of at least 1 from an option, or an error naming the option. */
+function limitOption(i: number, options: EnrichOptions, name: 'maxCandidatesPerKind' | 'maxCandidatesPerEmail' | 'maxCalls', fallback: number): number {
+	const value = options[name];
+	if (value === undefined || value === null || (value as unknown) === '') return fallback;
+	if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+		throw new InputError(i, `options.${name}`, 'must be a whole number of at least 1', `Got ${JSON.stringify(value)}`);
+	}
+	return value;
 }
 
 function lines(value: unknown): string[] | undefined {
@@ -176,18 +225,23 @@ function readEmail(ctx: IExecuteFunctions, i: number): NormalizedEmail {
 	}
 }
 
-function readCandidates(ctx: IExecuteFunctions, i: number, email: NormalizedEmail): Candidate[] {
+function readCandidates(ctx: IExecuteFunctions, i: number, email: NormalizedEmail): { candidates: Candidate[]; skipped: SkippedCandidates } {
 	const options = ctx.getNodeParameter('options', i, {}) as EnrichOptions;
+	const limits = {
+		perKind: limitOption(i, options, 'maxCandidatesPerKind', DEFAULT_MAX_CANDIDATES_PER_KIND),
+		perEmail: limitOption(i, options, 'maxCandidatesPerEmail', DEFAULT_MAX_CANDIDATES_PER_EMAIL),
+	};
 	const ownDomains = String(options.ownDomains ?? '')
 		.split(/[,;\s]+/)
 		.map((d) => d.trim().replace(/^@/, ''))
 		.filter(Boolean);
 	try {
-		return extractCandidates(
+		const all = extractCandidates(
 			email,
 			{ documentNumbers: lines(options.documentNumberPatterns), productCodes: lines(options.productCodePatterns) },
 			{ ownDomains },
 		);
+		return limitCandidates(all, limits);
 	} catch (error) {
 		if (error instanceof ExtractionPatternError) {
 			const field = (lines(options.productCodePatterns) ?? []).includes(error.pattern) ? 'productCodePatterns' : 'documentNumberPatterns';
@@ -195,6 +249,21 @@ function readCandidates(ctx: IExecuteFunctions, i: number, email: NormalizedEmai
 		}
 		throw error;
 	}
+}
+
+function skippedJson(limited: SkippedCandidates, overBudget: Array<{ kind: string; value: string }>, maxCalls: number): IDataObject {
+	const out: IDataObject = {};
+	if (limited.count) {
+		out.overCandidateLimit = { count: limited.count, byKind: limited.byKind, examples: limited.examples } as unknown as IDataObject;
+	}
+	if (overBudget.length) {
+		out.overCallBudget = {
+			count: overBudget.length,
+			maxCalls,
+			examples: overBudget.slice(0, 20),
+		} as unknown as IDataObject;
+	}
+	return out;
 }
 
 function entityJson(e: VerifiedEntity): IDataObject {
@@ -225,11 +294,19 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	const client = await getClient(this);
 	const prepared = validateAll(this, (i) => {
 		const email = readEmail(this, i);
-		return { email, candidates: readCandidates(this, i, email) };
+		return { email, ...readCandidates(this, i, email) };
 	});
 	const items = this.getInputData();
 	// One cache per execution: the same sender or document across items costs one Metakocka call.
 	const cache = createVerifyCache();
+	// One budget per execution too: the node's first item sets it.
+	let maxCalls: number;
+	try {
+		maxCalls = limitOption(0, this.getNodeParameter('options', 0, {}) as EnrichOptions, 'maxCalls', DEFAULT_MAX_CALLS_PER_EXECUTION);
+	} catch (error) {
+		throw toNodeError(this, error, 0);
+	}
+	const budget = createCallBudget(maxCalls);
 	const store = (this.getNodeParameter('storeLinks', 0, true) as boolean)
 		? await openStore(this, this.getNodeParameter('mappingStore', 0, {}) as object)
 		: undefined;
@@ -237,10 +314,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return await runPerItem(this, async (i) => {
 			const { value, error } = prepared[i];
 			if (!value) throw error;
-			const { email, candidates } = value;
+			const { email, candidates, skipped } = value;
 			const options = this.getNodeParameter('options', i, {}) as EnrichOptions;
 			const docTypes = (options.docTypes ?? []) as SearchDocType[];
-			const verified = await verifyCandidates(client, candidates, { docTypes, cache });
+			const verified = await verifyCandidates(client, candidates, { docTypes, cache, budget });
 			const linksAdded = store
 				? await storeLinks(store, client.companyId, email.messageId, verified.partners, verified.documents)
 				: 0;
@@ -252,7 +329,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					documents: verified.documents.map(entityJson),
 					products: verified.products.map(entityJson),
 					candidatesChecked: verified.candidatesChecked,
+					metakockaCalls: verified.callsMade,
 					linksAdded,
+					// What was not looked up, so "nothing found" is never mistaken for "not there".
+					...(skipped.count || verified.skippedByBudget.length
+						? { skipped: skippedJson(skipped, verified.skippedByBudget, maxCalls) }
+						: {}),
 				},
 			};
 			return [{ json, ...(items[i].binary ? { binary: items[i].binary } : {}) }];
