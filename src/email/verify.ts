@@ -45,7 +45,7 @@ export interface CallBudget {
 	used: number;
 }
 
-/** Default budget of the Email Enricher: one email costs at most about 30 calls with the default caps. */
+/** Default budget of the Email Enricher: one email costs at most 25 calls with the default caps and document types. */
 export const DEFAULT_MAX_CALLS_PER_EXECUTION = 500;
 
 export function createCallBudget(max = DEFAULT_MAX_CALLS_PER_EXECUTION): CallBudget {
