@@ -39,7 +39,7 @@ export class MetakockaWebhookTrigger implements INodeType {
 				name: 'default',
 				httpMethod: 'POST',
 				responseMode: 'onReceived',
-				// Without it n8n 2.41 answers the literal "firstEntryJson" instead of the node's {"status":"ok"}.
+				// Without it n8n 2.41 answers the literal "firstEntryJson" instead of the node's OK_REPLY.
 				responseData: '',
 				path: 'metakocka',
 			},

@@ -1,9 +1,11 @@
 // Metakocka sandbox: a local HTTP server that behaves like the documented Metakocka REST API.
+import type { SandboxReadings } from './model';
 import { defaultSeed, loadSeedFile, type SeedData } from './seed';
 import { type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStats, type SandboxStore } from './server';
 
 export type { FaultKind, FaultSpec, SandboxCompany, SandboxStats, SandboxStore } from './server';
 export type { SeedData, SeedStockRow } from './seed';
+export type { SandboxReadings } from './model';
 export type { WebhookAttempt, WebhookDelivery, WebhookReceiverSpec } from './webhooks';
 export { signWebhookBody, STOCK_EVENT } from './webhooks';
 import type { WebhookDelivery, WebhookReceiverSpec } from './webhooks';
@@ -30,6 +32,8 @@ export interface SandboxOptions {
 	seed?: SeedData | string;
 	/** Delay between webhook delivery attempts; default 60 000 ms as documented (tests use a few ms). */
 	webhookRetryDelayMs?: number;
+	/** Which reading of an undocumented behaviour to play, e.g. {partnerTaxNumberInReads: false}. */
+	readings?: Partial<SandboxReadings>;
 }
 
 export interface Sandbox {
@@ -78,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		faultSeed: options.faultSeed ?? 20260806,
 		seed,
 		webhookRetryDelayMs: options.webhookRetryDelayMs,
+		readings: options.readings,
 	});
 	await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
 	return {

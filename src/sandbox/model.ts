@@ -127,7 +127,16 @@ export class IdGen {
 	}
 }
 
+/** Where the docs and live observations leave two readings open, which one the sandbox plays. */
+export interface SandboxReadings {
+	/** get_partner/update_partner answers carry tax_id_number [OBS] (default) or not, as in the docs' examples [DOC]. */
+	partnerTaxNumberInReads: boolean;
+}
+
+export const DEFAULT_READINGS: SandboxReadings = { partnerTaxNumberInReads: true };
+
 export class Company {
+	readings: SandboxReadings = { ...DEFAULT_READINGS };
 	partners: Partner[] = [];
 	products: Product[] = [];
 	warehouses: Warehouse[] = [];

@@ -55,6 +55,9 @@ const ACCEPTED_UNMODELLED = new Set([
 	'product_serial_number',
 ]);
 const TIME_TYPES = ['doc_date_from', 'doc_date_to', 'last_change_from', 'last_change_to', 'status_change_from', 'status_change_to'];
+/** Filters the docs only ever show as `YYYY-MM-DDTHH:MM:SS+02:00` [DOC:search_examples.md]. */
+const TIMESTAMP_ONLY = new Set(['last_change_from', 'last_change_to', 'status_change_from', 'status_change_to']);
+const FULL_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
 
 const digits = (s: unknown): string => (str(s) ?? '').replace(/\D/g, '');
 const lc = (s: unknown): string => (str(s) ?? '').toLowerCase();
@@ -94,6 +97,10 @@ export function search(c: Company, body: Obj): Obj {
 	const times = new Map<string, number>();
 	for (const t of TIME_TYPES) {
 		if (!f.has(t)) continue;
+		// Change filters take only the full timestamp with an offset: a date, a time without offset
+		// and "Z" were rejected with "Cannot find value" [OBS noriks-bot/packing NAVODILA-VZDRZEVANJE.md];
+		// the opr_code of that answer is not recorded [INF "6"]. The offset is honoured [INF].
+		if (TIMESTAMP_ONLY.has(t) && !FULL_TIMESTAMP.test(f.get(t) ?? '')) return fail('6', `Cannot find value : ${f.get(t)}`);
 		const ms = parseFilterTime(f.get(t), t.endsWith('_to'));
 		if (ms === undefined) return fail('6', `datetime is not valid : ${f.get(t)}`);
 		times.set(t, ms);

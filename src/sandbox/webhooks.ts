@@ -219,7 +219,11 @@ export class WebhookDispatcher {
 		d.state = 'failed';
 	}
 
-	/** Success = 2xx with a JSON body; with a `status` key it must be "ok" [DOC: reply {"status":"ok"}]. */
+	/**
+	 * Success = 2xx JSON carrying "check_respond_status_json_ok":"true" ("WebHook must return JSON with
+	 * paramether check_respond_status_json_ok and value true (respond can have other JSON properties)")
+	 * [DOC:webhooks.md]. The docs' example reply {"status":"ok"} lacks it, so it alone is retried.
+	 */
 	private async post(r: Receiver, d: WebhookDelivery): Promise<WebhookAttempt> {
 		const at = new Date().toISOString();
 		const headers: Record<string, string> = {
@@ -238,7 +242,7 @@ export class WebhookDispatcher {
 			} catch {
 				json = undefined;
 			}
-			const statusOk = json !== null && typeof json === 'object' && (!('status' in json) || String((json as Obj).status).toLowerCase() === 'ok');
+			const statusOk = json !== null && typeof json === 'object' && String((json as Obj).check_respond_status_json_ok) === 'true';
 			return { at, status: res.status, ok: res.ok && json !== undefined && statusOk };
 		} catch (e) {
 			return { at, error: e instanceof Error ? e.message : String(e), ok: false };

@@ -1,7 +1,7 @@
 // Metakocka webhooks [DOC:webhooks.md]: set up in the Metakocka UI with a URL, a client_secret and
 // optional basic auth. Each POST carries X-MetaKocka-Event, X-MetaKocka-Id (unique per event) and
-// X-MetaKocka-Signature = Base64(HmacSHA1(body, client_secret)); the receiver answers JSON
-// {"status":"ok"}, otherwise Metakocka tries two more times, 60 s apart. n8n-free.
+// X-MetaKocka-Signature = Base64(HmacSHA1(body, client_secret)); the receiver answers JSON with
+// "check_respond_status_json_ok":"true", otherwise Metakocka tries two more times, 60 s apart. n8n-free.
 
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
@@ -12,8 +12,11 @@ export const STOCK_EVENT = 'warehouse_product_stock_update';
 export const HEADER_EVENT = 'x-metakocka-event';
 export const HEADER_ID = 'x-metakocka-id';
 export const HEADER_SIGNATURE = 'x-metakocka-signature';
-/** The reply Metakocka expects [DOC]. */
-export const OK_REPLY = { status: 'ok' } as const;
+/**
+ * The reply Metakocka expects: JSON with "check_respond_status_json_ok":"true" (other keys allowed)
+ * [DOC:webhooks.md]; "status":"ok" is the docs' example and is kept for anyone reading the answer.
+ */
+export const OK_REPLY = { status: 'ok', check_respond_status_json_ok: 'true' } as const;
 
 export function signMetakockaBody(rawBody: Buffer | string, clientSecret: string): string {
 	return createHmac('sha1', clientSecret).update(rawBody).digest('base64');

@@ -246,7 +246,7 @@ describe('e2e: Metakocka Trigger and Metakocka Webhook Trigger in n8n, across a 
 		expect(deliveries).toHaveLength(1);
 		delivery = { id: deliveries[0].id, body: deliveries[0].body, event: deliveries[0].event };
 		expect(deliveries[0].state).toBe('delivered');
-		// Delivered at the first attempt: n8n answered 200 with {"status":"ok"}, as Metakocka requires
+		// Delivered at the first attempt: n8n answered 200 with "check_respond_status_json_ok":"true", as Metakocka requires
 		// (any other answer counts as failed and Metakocka sends the event twice more, 60 s apart).
 		expect(deliveries[0].attempts).toEqual([{ at: expect.any(String), status: 200, ok: true }]);
 
@@ -272,7 +272,7 @@ describe('e2e: Metakocka Trigger and Metakocka Webhook Trigger in n8n, across a 
 		// Metakocka's retry of the same event (same X-MetaKocka-Id, validly signed): answered ok, runs nothing.
 		const retry = await post(delivery.body, { 'X-MetaKocka-Event': delivery.event, 'X-MetaKocka-Id': delivery.id, 'X-MetaKocka-Signature': sign(delivery.body, clientSecret) });
 		expect(retry.status).toBe(200);
-		expect(JSON.parse(retry.text)).toEqual({ status: 'ok' });
+		expect(JSON.parse(retry.text)).toEqual({ status: 'ok', check_respond_status_json_ok: 'true' });
 
 		await forgeries();
 		await sleep(2000);

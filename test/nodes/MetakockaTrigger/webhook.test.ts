@@ -67,10 +67,10 @@ describe('Metakocka Webhook Trigger', () => {
 		expect(result.workflowData).toBeDefined();
 	});
 
-	it('a valid delivery fires with one item per stock row and answers {"status":"ok"}', async () => {
+	it('a valid delivery fires with one item per stock row and answers check_respond_status_json_ok "true"', async () => {
 		const { result, response } = await call(headersFor(BODY), BODY);
 		expect(response.status).toBeUndefined();
-		expect(result.webhookResponse).toEqual({ status: 'ok' });
+		expect(result.webhookResponse).toEqual({ status: 'ok', check_respond_status_json_ok: 'true' });
 		expect(result.workflowData?.[0]).toHaveLength(1);
 		expect(result.workflowData?.[0][0].json).toMatchObject({ mk_id: '1600094857', amount: 5, reserved_amount: 1, free_amount: 4, _change: { event_id: 'evt-1', watch: 'stock' } });
 	});
@@ -93,7 +93,7 @@ describe('Metakocka Webhook Trigger', () => {
 		const first = await call(headersFor(BODY, 'evt-7'), BODY, staticData);
 		const again = await call(headersFor(BODY, 'evt-7'), BODY, JSON.parse(JSON.stringify(staticData)) as IDataObject);
 		expect(first.result.workflowData).toBeDefined();
-		expect(again.result).toEqual({ webhookResponse: { status: 'ok' } });
+		expect(again.result).toEqual({ webhookResponse: { status: 'ok', check_respond_status_json_ok: 'true' } });
 		const changed = Buffer.from(BODY.toString('utf8').replace('"5"', '"7"'));
 		expect((await call(headersFor(changed, 'evt-8'), changed, staticData)).result.workflowData).toBeDefined();
 	});
@@ -105,7 +105,7 @@ describe('Metakocka Webhook Trigger', () => {
 			// A restart in between (static data copied as JSON) changes nothing.
 			if (i % 250 === 0) staticData = JSON.parse(JSON.stringify(staticData)) as IDataObject;
 			const replay = await call(headersFor(BODY, `attacker-${i}`), BODY, staticData);
-			expect(replay.result).toEqual({ webhookResponse: { status: 'ok' } });
+			expect(replay.result).toEqual({ webhookResponse: { status: 'ok', check_respond_status_json_ok: 'true' } });
 		}
 		// The flood did not push the original id out either.
 		expect((await call(headersFor(BODY, 'evt-orig'), BODY, staticData)).result.workflowData).toBeUndefined();

@@ -17,7 +17,7 @@ export const WRITE_METHODS = ['put_document', 'update_document', 'delete_documen
  * responses held past the client timeout).
  */
 export class CountingSandbox {
-	readonly faults: Record<FaultKind, number> = { http_500: 0, http_503: 0, drop: 0, timeout: 0, opr_error: 0, applied_lost: 0, html_404: 0 };
+	readonly faults: Record<FaultKind, number> = { http_500: 0, http_503: 0, drop: 0, timeout: 0, opr_error: 0, applied_lost: 0, html_404: 0, slow_answer: 0 };
 	readonly faultsByMethod: Record<string, number> = {};
 	/** Called as each Metakocka call arrives, before the sandbox applies it. */
 	onCall?: (method: string) => void;

@@ -46,6 +46,16 @@ describe('add_partner', () => {
 		expect(await v1('add_partner', { partner: {} })).toMatchObject({ opr_code: '2' });
 	});
 
+	it('expects street, post number, place and country [DOC "must declare"; the rejection is INF]', async () => {
+		for (const k of ['street', 'post_number', 'place', 'country']) {
+			const partner: Json = { ...DOC_PARTNER.partner, customer: `Brez ${k}` };
+			delete partner[k];
+			const r = await v1('add_partner', { partner });
+			expect([k, r.opr_code, r.opr_desc]).toEqual([k, '2', expect.stringContaining(k)]);
+		}
+		expect((await v1('get_partner', { partner_name: 'Brez ' })).opr_code).toBe('2');
+	});
+
 	it('creates duplicates: there is no matching on add', async () => {
 		const a = await v1('add_partner', { partner: { ...DOC_PARTNER.partner, customer: 'Dvojni Janez', tax_id_number: 'SI11112222' } });
 		const b = await v1('add_partner', { partner: { ...DOC_PARTNER.partner, customer: 'Dvojni Janez', tax_id_number: 'SI11112222' } });
@@ -72,6 +82,19 @@ describe('get_partner', () => {
 		expect((await v1('get_partner', { partner_tax_number: 'SI12345678' })).partner_list[0].customer).toBe('Kovinarstvo Novak d.o.o.');
 		expect((await v1('get_partner', { partner_email: 'MAJA.HORVAT@horvat-trgovina.si' })).partner_list[0].count_code).toBe('1002');
 		expect((await v1('get_partner', { partner_phone_number: '051987654' })).partner_list[0].customer).toBe('Marko Zupančič');
+	});
+
+	it('matches e-mails and tax numbers loosely: callers must compare the answer [OBS t4a-admin; INF for tax]', async () => {
+		await v1('add_partner', { partner: { ...DOC_PARTNER.partner, customer: 'Ana Long', tax_id_number: 'SI87654321', partner_contact: { email: 'ana.novak@long.si' } } });
+		const byEmail = await v1('get_partner', { partner_email: 'novak@long.si' });
+		expect(byEmail.partner_list.map((p: Json) => p.customer)).toContain('Ana Long');
+		const byTax = await v1('get_partner', { partner_tax_number: '8765432' });
+		expect(byTax.partner_list.map((p: Json) => p.customer)).toContain('Ana Long');
+	});
+
+	it('an empty partner_name lists every partner [OBS t4a-admin lib/metakocka.ts]', async () => {
+		const all = await v1('get_partner', { partner_name: '' });
+		expect(Number(all.partner_list_count)).toBeGreaterThanOrEqual(4);
 	});
 
 	it('answers opr_code 2 when nothing matches', async () => {
@@ -110,6 +133,28 @@ describe('update_partner', () => {
 		]);
 	});
 
+	it('replays update_partner.md: top-level street/post_number leave the Račun address as it was [DOC]', async () => {
+		const a = await v1('add_partner', DOC_PARTNER);
+		const r = await v1('update_partner', { partner: { mk_id: a.mk_id, street: 'Test 1234', post_number: '2000', place: 'Maribor', country: 'Hrvaška' } });
+		expect(r.partner_list[0].partner_delivery_address_list[0]).toMatchObject({ address_type: 'Račun', street: 'Test, 4', post_number: '54375', city: 'Test', country: 'Slovenija' });
+	});
+
+	it('the billing address changes only through its Račun entry with its mk_id; without mk_id a second one is appended', async () => {
+		const a = await v1('add_partner', DOC_PARTNER);
+		const racun = a.mk_address_id_list[0].mk_id;
+		let r = await v1('update_partner', {
+			partner: { mk_id: a.mk_id, partner_delivery_address_list: [{ mk_id: racun, street: 'Nova 1', post_number: '2000', city: 'Maribor', country: 'Slovenija' }] },
+		});
+		let list = r.partner_list[0].partner_delivery_address_list;
+		expect(list).toHaveLength(2);
+		expect(list[0]).toMatchObject({ mk_id: racun, address_type: 'Račun', street: 'Nova 1', post_number: '2000', city: 'Maribor' });
+		r = await v1('update_partner', {
+			partner: { mk_id: a.mk_id, partner_delivery_address_list: [{ address_type: 'Račun', street: 'Nova 1', post_number: '2000', city: 'Maribor' }] },
+		});
+		list = r.partner_list[0].partner_delivery_address_list;
+		expect(list.filter((x: Json) => x.address_type === 'Račun')).toHaveLength(2);
+	});
+
 	it('the trap: a contact sent without mk_id is ADDED; with mk_id it is updated', async () => {
 		const a = await v1('add_partner', DOC_PARTNER);
 		const main = a.mk_address_id_list[0].mk_id;
@@ -121,11 +166,20 @@ describe('update_partner', () => {
 		expect(contacts.find((x: Json) => x.mk_id === a.mk_contact_id).email).toBe('changed@test.com');
 	});
 
-	it('identifies by count_code, overwrites head fields and rejects new contacts without mk_address_id', async () => {
+	it('identifies by count_code, overwrites head fields (not the address) and rejects new contacts without mk_address_id', async () => {
 		const r = await v1('update_partner', { partner: { count_code: '1003', customer: 'Ana Kranjc s.p., oblikovanje', street: 'Celovška cesta 150' } });
 		expect(r.partner_list[0]).toMatchObject({ customer: 'Ana Kranjc s.p., oblikovanje' });
-		expect(r.partner_list[0].partner_delivery_address_list[0].street).toBe('Celovška cesta 150');
+		expect(r.partner_list[0].partner_delivery_address_list[0].street).toBe('Celovška cesta 101');
 		expect((await v1('update_partner', { partner: { count_code: '1003', partner_contact_list: [{ email: 'x@y.si' }] } })).opr_code).toBe('2');
 		expect((await v1('update_partner', { partner: { count_code: 'nope' } })).opr_code).toBe('2');
+	});
+});
+
+describe('get_partner without tax_id_number (the docs\' examples) [readings.partnerTaxNumberInReads: false]', () => {
+	const { v1 } = useSandbox({ readings: { partnerTaxNumberInReads: false } });
+	it('still finds by tax number but the answer does not show it', async () => {
+		const r = await v1('get_partner', { partner_tax_number: 'SI12345678' });
+		expect(r.partner_list[0].customer).toBe('Kovinarstvo Novak d.o.o.');
+		expect(r.partner_list[0]).not.toHaveProperty('tax_id_number');
 	});
 });

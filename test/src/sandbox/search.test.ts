@@ -80,9 +80,10 @@ describe('search', () => {
 	});
 
 	it('query_advance: last_change_from/to sees fresh changes; advance_query is accepted too', async () => {
-		await new Promise((r) => setTimeout(r, 5));
-		const from = new Date().toISOString();
-		await new Promise((r) => setTimeout(r, 5));
+		// Second precision, as Metakocka's timestamps: start at the next full second.
+		const fromMs = Math.ceil((Date.now() + 1) / 1000) * 1000;
+		await new Promise((r) => setTimeout(r, fromMs - Date.now() + 5));
+		const from = `${new Date(fromMs).toISOString().slice(0, 19)}+00:00`;
 		expect((await qa('sales_order', [{ type: 'last_change_from', value: from }])).result_all_records).toBe('0');
 		await v1('update_document', { doc_type: 'sales_order', buyer_order: 'WEB-10001', notes: 'changed' });
 		const buyer = (await v1('get_document', { doc_type: 'sales_order', buyer_order: 'WEB-10001' })).mk_id;
@@ -93,6 +94,26 @@ describe('search', () => {
 			{ type: 'last_change_to', value: '2020-12-17T14:28:54+02:00' },
 		]);
 		expect(old.result_all_records).toBe('0');
+	});
+
+	it('last_change_from/to take only the full timestamp with an offset [OBS noriks-bot/packing NAVODILA-VZDRZEVANJE.md]', async () => {
+		for (const value of ['2026-08-31', '2026-08-31+02:00', '2026-08-31T14:00:00', '2026-08-31T12:00:00Z', '2026-08-31T12:00:00.000Z', '31.08.2026']) {
+			const r = await qa('sales_order', [{ type: 'last_change_from', value }]);
+			expect([value, r.opr_code, r.opr_desc]).toEqual([value, expect.stringMatching(/^[1-9]/), expect.stringContaining('Cannot find value')]);
+		}
+		for (const value of ['2026-08-31T14:00:00+02:00', '2026-01-15T14:00:00+01:00']) {
+			expect((await qa('sales_order', [{ type: 'last_change_from', value }])).opr_code).toBe('0');
+		}
+	});
+
+	it('a filter with the +01:00 offset is read at that offset [INF: the offset is honoured]', async () => {
+		const before = Date.now() - 3000;
+		await v1('update_document', { doc_type: 'sales_order', buyer_order: 'WEB-10001', notes: 'changed again' });
+		const changed = (await v1('get_document', { doc_type: 'sales_order', buyer_order: 'WEB-10001' })).mk_id;
+		const at = (ms: number) => `${new Date(ms + 3_600_000).toISOString().slice(0, 19)}+01:00`;
+		expect((await qa('sales_order', [{ type: 'last_change_from', value: at(before) }])).result.map((x: Json) => x.mk_id)).toContain(changed);
+		const later = await qa('sales_order', [{ type: 'last_change_from', value: at(Date.now() + 3000) }]);
+		expect(later.result_all_records).toBe('0');
 	});
 
 	it('status_change_* needs all three and finds a status change', async () => {

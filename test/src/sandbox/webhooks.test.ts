@@ -11,7 +11,9 @@ interface Received {
 	raw: Buffer;
 }
 
-/** A receiver whose answers are scripted per request (default: 200 {"status":"ok"}). */
+const OK = '{"status":"ok","check_respond_status_json_ok":"true"}';
+
+/** A receiver whose answers are scripted per request (default: 200 with check_respond_status_json_ok "true"). */
 async function receiver(): Promise<{ url: string; got: Received[]; answers: Array<[number, string]>; close(): Promise<void> }> {
 	const got: Received[] = [];
 	const answers: Array<[number, string]> = [];
@@ -20,7 +22,7 @@ async function receiver(): Promise<{ url: string; got: Received[]; answers: Arra
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
 			got.push({ headers: req.headers, raw: Buffer.concat(chunks) });
-			const [status, body] = answers.shift() ?? [200, '{"status":"ok"}'];
+			const [status, body] = answers.shift() ?? [200, OK];
 			res.writeHead(status, { 'Content-Type': body.startsWith('{') ? 'application/json' : 'text/html' });
 			res.end(body);
 		});
@@ -108,7 +110,7 @@ describe('webhooks', () => {
 
 	it('gives up after three attempts', async () => {
 		sb().addWebhook({ url: rx.url, client_secret: 'shh' });
-		rx.answers.push([500, 'x'], [500, 'x'], [500, 'x'], [200, '{"status":"ok"}']);
+		rx.answers.push([500, 'x'], [500, 'x'], [500, 'x'], [200, OK]);
 		await v1('put_document', note('VIJ-M8-50', '1'));
 		await sb().webhooksIdle();
 		expect(rx.got).toHaveLength(3);
@@ -121,6 +123,15 @@ describe('webhooks', () => {
 		await v1('put_document', note('VIJ-M8-50', '1'));
 		await sb().webhooksIdle();
 		expect(rx.got).toHaveLength(2);
+	});
+
+	it('the docs\' example answer {"status":"ok"} alone is retried: check_respond_status_json_ok "true" is required [DOC:webhooks.md]', async () => {
+		sb().addWebhook({ url: rx.url, client_secret: 'shh' });
+		rx.answers.push([200, '{"status":"ok"}'], [200, '{"check_respond_status_json_ok":"false"}']);
+		await v1('put_document', note('VIJ-M8-50', '1'));
+		await sb().webhooksIdle();
+		expect(rx.got).toHaveLength(3);
+		expect(sb().webhookDeliveries()[0]).toMatchObject({ state: 'delivered', attempts: [{ ok: false }, { ok: false }, { ok: true }] });
 	});
 
 	it('sends basic auth when configured', async () => {
