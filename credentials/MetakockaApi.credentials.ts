@@ -59,6 +59,23 @@ export class MetakockaApi implements ICredentialType {
 			description:
 				'Metakocka host. Use https://devmainsi.metakocka.si for the test host, or the URL the local sandbox prints.',
 		},
+		{
+			displayName: 'Write Timeout (Seconds)',
+			name: 'writeTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 120,
+			description:
+				'How long to wait for a write (create, update, put_document). Metakocka can take about 48 s on slow paths; a write that times out is looked up before anything is sent again.',
+		},
+		{
+			displayName: 'Read Timeout (Seconds)',
+			name: 'readTimeout',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 30,
+			description: 'How long to wait for a read or search',
+		},
 	];
 
 	// Metakocka has no auth header: both values travel in every JSON body.

@@ -1,5 +1,6 @@
 import { DOC_TYPE_INFO, isDocType, orderDirectionFor, unsupportedUpdateFields } from './doctypes';
-import { invalidInput, MetakockaError, redactSecrets, redactString, settle } from './errors';
+import { invalidInput, isNotFound, MetakockaError, redactSecrets, redactString, settle } from './errors';
+import { hasEmail, taxNumberMatch } from './partnerMatch';
 import { methodInfo, normaliseBaseUrl, type CallKind } from './paths';
 import { Semaphore, searchQueueKey, searchQueues } from './queue';
 import { surfaceUnknownOutcome, writeWithReconcile } from './reconcile';
@@ -47,6 +48,11 @@ import type {
 export const SEARCH_PAGE_MAX = 100;
 export const PRODUCT_PAGE_MAX = 1000;
 export const STOCK_PAGE_SIZE = 1000;
+/** Reads answer within seconds; writes can take about 48 s (create_invoice 47.8 s [DOC], put_document ~48 s [OBS]). */
+export const DEFAULT_READ_TIMEOUT_MS = 30_000;
+export const DEFAULT_WRITE_TIMEOUT_MS = 120_000;
+/** The fields add_partner.md says a new partner must declare ("street, post number, place, country"). */
+export const ADD_PARTNER_ADDRESS_FIELDS = ['street', 'post_number', 'place', 'country'] as const;
 /** A reconcile search by count_code reads at most this many pages before giving up. */
 const RECONCILE_SEARCH_MAX_PAGES = 10;
 
@@ -59,7 +65,6 @@ const PARTNER_LOOKUP_KEYS: Array<keyof PartnerLookup> = [
 ];
 
 const norm = (s: unknown): string => (s === undefined || s === null ? '' : String(s)).trim().toLowerCase();
-const normTax = (s: unknown): string => norm(s).replace(/[\s.-]/g, '').replace(/^[a-z]{2}(?=\d)/, '');
 const nonEmpty = (s: unknown): s is string => typeof s === 'string' && s.trim() !== '';
 
 /** Newest first: mk_ids are increasing digit strings. */
@@ -96,7 +101,8 @@ export class MetakockaClient {
 			baseUrl: this.baseUrl,
 			companyId: this.companyId,
 			secretKey: credentials.secretKey,
-			timeoutMs: options.timeoutMs ?? 30000,
+			timeoutMs: options.readTimeoutMs ?? options.timeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+			writeTimeoutMs: options.writeTimeoutMs ?? options.timeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS,
 		};
 		this.#maxRetries = Math.max(0, options.maxRetries ?? 3);
 		this.#retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? 250);
@@ -200,7 +206,7 @@ export class MetakockaClient {
 
 	// ---------------------------------------------------------------- partners
 
-	/** [] when Metakocka answers "no match" (opr_code "2"). */
+	/** [] when Metakocka answers "no match"; the hits match loosely (substring), so callers compare them. */
 	async getPartners(by: PartnerLookup, opts: { showDiscounts?: boolean } = {}): Promise<Partner[]> {
 		const lookup: Record<string, unknown> = {};
 		for (const key of PARTNER_LOOKUP_KEYS) if (nonEmpty(by?.[key])) lookup[key] = String(by[key]).trim();
@@ -210,8 +216,9 @@ export class MetakockaClient {
 		if (opts.showDiscounts) lookup.show_partner_discount = true;
 		const outcome = await settle(() => this.call('get_partner', lookup, 'read'));
 		if (!outcome.ok) {
-			// get_partner answers "no match" with opr_code 2 instead of an empty list.
-			if (outcome.error instanceof MetakockaError && outcome.error.code === '2') return [];
+			// get_partner answers "no match" with an opr_code 2 instead of an empty list; only that
+			// answer means no match: any other failure must not look like "create it".
+			if (isNotFound(outcome.error)) return [];
 			throw outcome.error;
 		}
 		return parseResponse(partnerListResponseSchema, outcome.value, 'get_partner').partner_list ?? [];
@@ -220,6 +227,8 @@ export class MetakockaClient {
 	/** Reconciles a lost answer via tax number, then e-mail (+ name), then name + post number. */
 	async addPartner(partner: PartnerInput): Promise<WriteResult<AddPartnerResult>> {
 		if (!nonEmpty(partner?.customer)) throw invalidInput('add_partner', 'partner.customer (the name) is required');
+		const missing = ADD_PARTNER_ADDRESS_FIELDS.filter((key) => !nonEmpty(partner[key]));
+		if (missing.length) throw invalidInput('add_partner', `a new partner needs ${missing.map((k) => `partner.${k}`).join(', ')} (add_partner.md: street, post number, place, country)`);
 		const hasKey =
 			nonEmpty(partner.tax_id_number) ||
 			nonEmpty(this.#partnerEmail(partner)) ||
@@ -252,16 +261,21 @@ export class MetakockaClient {
 	async #findPartner(partner: PartnerInput): Promise<Partner | null> {
 		const name = norm(partner.customer);
 		if (nonEmpty(partner.tax_id_number)) {
-			const tax = normTax(partner.tax_id_number);
+			// The hits match loosely; an answer without tax_id_number must at least carry the same name.
 			const rows = await this.getPartners({ partner_tax_number: partner.tax_id_number });
-			const hit = newest(rows.filter((p) => p.tax_id_number === undefined || normTax(p.tax_id_number) === tax));
+			const hit = newest(
+				rows.filter((p) => {
+					const tax = taxNumberMatch(p, partner.tax_id_number!);
+					return tax === 'same' || (tax === 'unknown' && norm(p.customer) === name);
+				}),
+			);
 			if (hit) return hit;
 		}
 		const email = this.#partnerEmail(partner);
 		if (email) {
-			// An e-mail can be shared (a company's info@), so the name must match too.
+			// An e-mail can be shared (a company's info@), so the name must match too; the search is fuzzy.
 			const rows = await this.getPartners({ partner_email: email });
-			const hit = newest(rows.filter((p) => norm(p.customer) === name));
+			const hit = newest(rows.filter((p) => norm(p.customer) === name && hasEmail(p, email)));
 			if (hit) return hit;
 		}
 		if (nonEmpty(partner.post_number)) {
@@ -513,9 +527,8 @@ export class MetakockaClient {
 		} else throw invalidInput('get_document', 'mk_id or buyer_order is required');
 		const outcome = await settle(() => this.call('get_document', body, 'read'));
 		if (!outcome.ok) {
-			const e = outcome.error;
-			if (e instanceof MetakockaError && (e.code === '2' || e.code === '6') && /cannot find/i.test(e.description)) return null;
-			throw e;
+			if (isNotFound(outcome.error)) return null;
+			throw outcome.error;
 		}
 		return parseResponse(documentSchema, withoutEnvelope(outcome.value), 'get_document');
 	}
@@ -586,6 +599,18 @@ export class MetakockaClient {
 			throw invalidInput('get_change_documents', `${docType} does not support get_change_documents`);
 		}
 		const envelope = await this.call('get_change_documents', { doc_type: docType }, 'read');
+		// The answer's shape is undocumented (the sandbox's is invented): anything but a `result` list,
+		// or an explicit empty count, is an error. Parsing an unknown shape to [] would lose the feed.
+		if (envelope.result === undefined && !(envelope.result_count !== undefined && String(envelope.result_count) === '0')) {
+			throw new MetakockaError({
+				code: 'INVALID_RESPONSE',
+				description: `get_change_documents answered without a "result" list (keys: ${Object.keys(envelope).join(', ') || 'none'}); its shape is undocumented, so nothing was taken as "no changes"`,
+				method: 'get_change_documents',
+				retryable: false,
+				delivery: 'answered',
+				response: envelope,
+			});
+		}
 		const rows = parseResponse(changeDocumentsResponseSchema, envelope, 'get_change_documents').result ?? [];
 		return rows.map((r) => ({ ...r, mk_id: r.mk_id, count_code: r.count_code, doc_type: r.doc_type ?? docType }));
 	}

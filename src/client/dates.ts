@@ -1,6 +1,11 @@
-// Metakocka dates. The docs print "+02:00" all year and live put_document rejects "+01:00", so the
+// Metakocka dates and Ljubljana time, in one place.
+// Document dates: the docs print "+02:00" all year and live put_document rejected "+01:00", so the
 // offset is a fixed literal: a date is the calendar day in Europe/Ljubljana with "+02:00" appended,
-// and a timestamp is the instant written at UTC+2.
+// and a document timestamp is the instant written at UTC+2.
+// Search filter timestamps (last_change_from, ...): only the full YYYY-MM-DDTHH:MM:SS±HH:MM is
+// accepted (date-only, no offset and Z were rejected live). Whether Metakocka honours the offset or
+// reads the wall clock is undocumented, so they carry Ljubljana's wall-clock time with Ljubljana's
+// real offset (+01:00 in winter): the same instant under both readings.
 
 const TZ = 'Europe/Ljubljana';
 const MK_OFFSET_MIN = 120;
@@ -26,7 +31,7 @@ const partsFormatter = new Intl.DateTimeFormat('en-US', {
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 /** Offset of Europe/Ljubljana from UTC at the given instant, in minutes (60 or 120). */
-function ljubljanaOffsetMinutes(ms: number): number {
+export function ljubljanaOffsetMinutes(ms: number): number {
 	const p: Record<string, number> = {};
 	for (const part of partsFormatter.formatToParts(new Date(ms))) {
 		if (part.type !== 'literal') p[part.type] = Number(part.value);
@@ -36,7 +41,7 @@ function ljubljanaOffsetMinutes(ms: number): number {
 }
 
 /** Wall-clock time in Ljubljana -> instant. */
-function ljubljanaWallToMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
+export function ljubljanaWallToMs(y: number, mo: number, d: number, h = 0, mi = 0, s = 0): number {
 	const guess = Date.UTC(y, mo - 1, d, h, mi, s);
 	let ms = guess - ljubljanaOffsetMinutes(guess) * 60000;
 	// Second pass settles instants near a DST switch.
@@ -107,6 +112,23 @@ export function formatMkTimestamp(d: Date | string): string {
 	const ms = p.kind === 'date' ? ljubljanaWallToMs(p.y, p.mo, p.d) : p.ms;
 	const shifted = new Date(ms + MK_OFFSET_MIN * 60000).toISOString();
 	return `${shifted.slice(0, 19)}+02:00`;
+}
+
+/**
+ * A search filter timestamp ('YYYY-MM-DDTHH:MM:SS±HH:MM'): the instant as Ljubljana wall-clock
+ * time with Ljubljana's offset at that instant. Date-only and zone-less inputs are Ljubljana wall time.
+ */
+export function formatMkFilterTimestamp(d: Date | string | number): string {
+	const p = typeof d === 'number' ? toParsed(new Date(d), 'timestamp') : toParsed(d, 'timestamp');
+	const ms = Math.floor((p.kind === 'date' ? ljubljanaWallToMs(p.y, p.mo, p.d) : p.ms) / 1000) * 1000;
+	const offset = ljubljanaOffsetMinutes(ms);
+	const wall = new Date(ms + offset * 60000).toISOString().slice(0, 19);
+	return `${wall}${offset < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(offset) / 60))}:${pad(Math.abs(offset) % 60)}`;
+}
+
+/** The search filter for "changed since": the one way every caller asks Metakocka for changes. */
+export function changedSince(since: Date | string | number): { type: 'last_change_from'; value: string } {
+	return { type: 'last_change_from', value: formatMkFilterTimestamp(since) };
 }
 
 /**

@@ -161,3 +161,14 @@ export async function settle<T>(fn: () => Promise<T>): Promise<Settled<T>> {
 		return { ok: false, error };
 	}
 }
+
+// "Cannot find ..." / "... not found" answers (opr_code 2 or 6): get_partner without a match,
+// get_document of a missing id, product_update of a deleted product [DOC][OBS][MCP]. The exact texts
+// are partly undocumented, so a lookup counts as "no match" only when the answer says so; any other
+// failure stays an error (a failed lookup is not a reason to create).
+const NOT_FOUND_TEXT = /cannot find|not found|ne obstaja|ni najden|no \w+ found/i;
+
+/** Metakocka answered that what was looked up does not exist. */
+export function isNotFound(error: unknown): error is MetakockaError {
+	return error instanceof MetakockaError && (error.code === '2' || error.code === '6') && NOT_FOUND_TEXT.test(error.description);
+}

@@ -1,7 +1,9 @@
-export { MetakockaClient, SEARCH_PAGE_MAX, PRODUCT_PAGE_MAX } from './client';
-export { MetakockaError, redactSecrets, type Delivery } from './errors';
+export { MetakockaClient, SEARCH_PAGE_MAX, PRODUCT_PAGE_MAX, ADD_PARTNER_ADDRESS_FIELDS, DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS } from './client';
+export { MetakockaError, redactSecrets, isNotFound, type Delivery } from './errors';
 export { DOC_TYPES, DOC_TYPE_INFO, docTypesForReport, KNOWN_REPORT_IDS, PUT_DOC_TYPES, hasLastChangeFilter, isDocType, orderDirectionFor, unsupportedUpdateFields, type DocTypeInfo } from './doctypes';
-export { formatMkDate, formatMkTimestamp, parseMkDate } from './dates';
+export { formatMkDate, formatMkTimestamp, formatMkFilterTimestamp, changedSince, parseMkDate, ljubljanaOffsetMinutes, ljubljanaWallToMs } from './dates';
+export { normaliseTaxNumber, sameTaxNumber, normaliseEmail, partnerEmails, hasEmail, taxNumberMatch, type TaxMatch } from './partnerMatch';
+export { withoutEnvelope } from './schemas';
 export { parseMkNumber, parseMkBoolean, asArray, toWire } from './wire';
 export { METHODS, methodUrl, type CallKind } from './paths';
 export type {

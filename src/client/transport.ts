@@ -10,8 +10,14 @@ export interface TransportConfig {
 	baseUrl: string;
 	companyId: string;
 	secretKey: string;
+	/** Reads and searches. */
 	timeoutMs: number;
+	/** Writes (default: timeoutMs). */
+	writeTimeoutMs?: number;
 }
+
+const timeoutFor = (config: TransportConfig, kind: CallKind): number =>
+	kind === 'write' ? (config.writeTimeoutMs ?? config.timeoutMs) : config.timeoutMs;
 
 export interface RawResponse {
 	status: number;
@@ -53,7 +59,7 @@ function wrapNetworkError(err: unknown, method: string, kind: CallKind, config: 
 	if (code && TIMEOUT_CODES.has(code)) {
 		return new MetakockaError({
 			code: 'TIMEOUT',
-			description: `no answer within ${config.timeoutMs} ms (${rawMessage})`,
+			description: `no answer within ${timeoutFor(config, kind)} ms (${rawMessage})`,
 			method,
 			retryable: isRetryableFor(kind, true, 'unknown'),
 			delivery: 'unknown',
@@ -138,7 +144,7 @@ export async function postOnce(
 			method: 'POST',
 			data: JSON.stringify(payload),
 			headers: { 'Content-Type': 'application/json; charset=utf-8', Accept: 'application/json, */*' },
-			timeout: config.timeoutMs,
+			timeout: timeoutFor(config, kind),
 			responseType: 'arraybuffer',
 			validateStatus: () => true,
 			maxRedirects: 0,

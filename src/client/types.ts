@@ -17,8 +17,15 @@ export interface ClientLogger {
 }
 
 export interface ClientOptions {
-	/** Per call, default 30000. */
+	/** Per call, both kinds (overridden by readTimeoutMs / writeTimeoutMs). */
 	timeoutMs?: number;
+	/** Reads and searches, default 30000. */
+	readTimeoutMs?: number;
+	/**
+	 * Writes, default 120000: Metakocka's slow paths take about 48 s and a write given up early may
+	 * still land (it is then reconciled, never resent blindly).
+	 */
+	writeTimeoutMs?: number;
 	/** Reads & searches (and writes that provably never reached the server), default 3. */
 	maxRetries?: number;
 	/** Exponential backoff with full jitter, default 250. */

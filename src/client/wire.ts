@@ -1,4 +1,4 @@
-import { formatMkDate, formatMkTimestamp } from './dates';
+import { formatMkDate, formatMkFilterTimestamp, formatMkTimestamp } from './dates';
 
 // Values in and out of Metakocka, in one place. Metakocka sends every scalar as a string (numbers
 // sometimes Slovenian-style "1.895,01") and lists of one as a bare object; it expects strings back.
@@ -62,29 +62,39 @@ const DATE_KEYS = new Set([
 	'doc_date_from',
 	'doc_date_to',
 ]);
-const TIMESTAMP_KEYS = new Set([
-	'order_create_ts',
+const TIMESTAMP_KEYS = new Set(['order_create_ts', 'return_new_inbound_messages_from', 'datetime']);
+// Search filters (query_advance types): Ljubljana wall-clock time with its real offset (dates.ts).
+const FILTER_TIMESTAMP_KEYS = new Set([
 	'last_change_from',
 	'last_change_to',
 	'tracking_last_event_date_from',
 	'tracking_last_event_date_to',
 	'status_change_from',
 	'status_change_to',
-	'return_new_inbound_messages_from',
-	'datetime',
 ]);
 
-function dateKind(key: string | undefined): 'date' | 'timestamp' | undefined {
+type DateKind = 'date' | 'timestamp' | 'filter';
+
+function dateKind(key: string | undefined): DateKind | undefined {
 	if (!key) return undefined;
 	if (DATE_KEYS.has(key)) return 'date';
+	if (FILTER_TIMESTAMP_KEYS.has(key)) return 'filter';
 	if (TIMESTAMP_KEYS.has(key) || key.endsWith('_ts')) return 'timestamp';
 	return undefined;
 }
 
+const FORMAT: Record<DateKind, (d: Date | string) => string> = {
+	date: formatMkDate,
+	timestamp: formatMkTimestamp,
+	filter: formatMkFilterTimestamp,
+};
+
 const ISO_DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
-function serialiseDateString(s: string, kind: 'date' | 'timestamp'): string {
+const ISO_LOCAL_TS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+
+function serialiseDateString(s: string, kind: DateKind): string {
 	const t = s.trim();
 	if (kind === 'date') {
 		// Bare YYYY-MM-DD and ISO instants are rejected live; dd.mm.yyyy and +02:00 are fine but normalised anyway.
@@ -93,7 +103,9 @@ function serialiseDateString(s: string, kind: 'date' | 'timestamp'): string {
 		}
 		return s;
 	}
-	if (ISO_DATE_ONLY.test(t) || ISO_INSTANT.test(t) || /^\d{1,2}\.\d{1,2}\.\d{4}$/.test(t)) return formatMkTimestamp(t);
+	// Filters: a date, a zone-less time and Z are all rejected live, so each becomes the full form.
+	const filterForms = kind === 'filter' && (ISO_LOCAL_TS.test(t) || /^\d{4}-\d{2}-\d{2}[+-]\d{2}:\d{2}$/.test(t));
+	if (filterForms || ISO_DATE_ONLY.test(t) || ISO_INSTANT.test(t) || /^\d{1,2}\.\d{1,2}\.\d{4}$/.test(t)) return FORMAT[kind](t);
 	return s;
 }
 
@@ -104,7 +116,7 @@ function serialiseDateString(s: string, kind: 'date' | 'timestamp'): string {
  */
 export function toWire(value: unknown, key?: string): unknown {
 	if (value === undefined || value === null) return undefined;
-	if (value instanceof Date) return dateKind(key) === 'timestamp' ? formatMkTimestamp(value) : formatMkDate(value);
+	if (value instanceof Date) return FORMAT[dateKind(key) ?? 'date'](value);
 	if (typeof value === 'number') return formatMkNumber(value);
 	if (typeof value === 'boolean') return value ? 'true' : 'false';
 	if (typeof value === 'bigint') return value.toString();

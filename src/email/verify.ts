@@ -2,7 +2,7 @@
 // like an email, a document number, ...; it becomes an entity only when Metakocka confirms it with
 // an exact match. Nothing is ever linked on a guess.
 
-import type { MetakockaClient, SearchDocType } from '../client';
+import { hasEmail, normaliseEmail, taxNumberMatch, type MetakockaClient, type SearchDocType } from '../client';
 import type { Candidate, CandidateKind, Evidence } from './extract';
 
 export type VerifiedType = 'partner' | 'document' | 'product';
@@ -16,6 +16,8 @@ export interface VerifiedEntity {
 	count_code?: string;
 	/** The partner's contact email matched (partners found by email). */
 	email?: string;
+	/** false: found by tax number, but Metakocka's answer carried no tax number to compare (confidence lowered). */
+	tax_number_confirmed?: boolean;
 	/** 0..1, from how strong the evidence was and how exact the lookup is. */
 	confidence: number;
 	evidence: Evidence[];
@@ -31,7 +33,11 @@ interface Found {
 	doc_type?: string;
 	count_code?: string;
 	email?: string;
+	tax_number_confirmed?: boolean;
 }
+
+/** How much an unconfirmed tax-number hit keeps of the kind's confidence. */
+const UNCONFIRMED_TAX_FACTOR = 0.8;
 
 /** Per-execution cache: one Metakocka lookup per kind+value, shared by every item of the run. */
 export type VerifyCache = Map<string, Promise<Found[]>>;
@@ -100,51 +106,30 @@ function text(value: unknown): string {
 	return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-function compactTax(value: string): string {
-	return value.replace(/[\s.-]/g, '').toUpperCase();
-}
-
-function sameTaxNumber(a: string, b: string): boolean {
-	const x = compactTax(a);
-	const y = compactTax(b);
-	if (!x || !y) return false;
-	if (x === y) return true;
-	const strip = (v: string) => v.replace(/^[A-Z]{2}(?=\d)/, '');
-	return strip(x) === strip(y);
-}
-
-function partnerEmails(partner: Record<string, unknown>): string[] {
-	const out: string[] = [];
-	const add = (v: unknown) => {
-		const s = text(v).trim().toLowerCase();
-		if (s) out.push(s);
-	};
-	add(partner.email);
-	const contacts = partner.partner_contact_list ?? partner.partner_contact;
-	for (const c of Array.isArray(contacts) ? contacts : contacts ? [contacts] : []) {
-		if (c && typeof c === 'object') add((c as Record<string, unknown>).email);
-	}
-	return out;
-}
-
 async function lookup(client: MetakockaClient, kind: CandidateKind, value: string, docTypes: readonly SearchDocType[]): Promise<Found[]> {
 	switch (kind) {
 		case 'email': {
-			const email = value.trim().toLowerCase();
+			const email = normaliseEmail(value);
 			const partners = await client.getPartners({ partner_email: email });
+			// The e-mail search is fuzzy [OBS t4a-admin]: only a partner with exactly this contact e-mail counts.
 			return partners
-				.filter((p) => {
-					const emails = partnerEmails(p as unknown as Record<string, unknown>);
-					// The lookup is exact in Metakocka; when the answer lists emails, they must agree.
-					return emails.length === 0 || emails.includes(email);
-				})
+				.filter((p) => hasEmail(p, email))
 				.map((p) => ({ type: 'partner', mk_id: text(p.mk_id), label: text(p.customer) || text(p.count_code) || text(p.mk_id), count_code: text(p.count_code) || undefined, email }));
 		}
 		case 'tax_number': {
 			const partners = await client.getPartners({ partner_tax_number: value });
-			return partners
-				.filter((p) => sameTaxNumber(text(p.tax_id_number), value))
-				.map((p) => ({ type: 'partner', mk_id: text(p.mk_id), label: text(p.customer) || text(p.count_code) || text(p.mk_id), count_code: text(p.count_code) || undefined }));
+			const same = partners.filter((p) => taxNumberMatch(p, value) === 'same');
+			// Answers without tax_id_number (as in the docs' examples) can't confirm the number: the
+			// only hit of a lookup whose answers carry no number at all is kept, marked unconfirmed.
+			const unknown = partners.filter((p) => taxNumberMatch(p, value) === 'unknown');
+			const kept = same.length ? same : partners.length === 1 && unknown.length === 1 ? unknown : [];
+			return kept.map((p) => ({
+				type: 'partner',
+				mk_id: text(p.mk_id),
+				label: text(p.customer) || text(p.count_code) || text(p.mk_id),
+				count_code: text(p.count_code) || undefined,
+				...(same.length ? {} : { tax_number_confirmed: false }),
+			}));
 		}
 		case 'document_number': {
 			const found: Found[] = [];
@@ -230,18 +215,20 @@ export async function verifyCandidates(client: MetakockaClient, candidates: Cand
 		candidatesChecked++;
 		const confidence = candidateConfidence(candidate);
 		for (const f of found) {
+			const own = f.tax_number_confirmed === false ? Math.round(confidence * UNCONFIRMED_TAX_FACTOR * 100) / 100 : confidence;
 			const id = `${f.type}\u0000${f.doc_type ?? ''}\u0000${f.mk_id}`;
 			const existing = merged.get(id);
 			if (!existing) {
 				merged.set(id, {
 					...f,
-					confidence,
+					confidence: own,
 					evidence: candidate.evidence.slice(0, MAX_EVIDENCE),
 					matched_by: [{ kind: candidate.kind, value }],
 				});
 				continue;
 			}
-			existing.confidence = Math.max(existing.confidence, confidence);
+			existing.confidence = Math.max(existing.confidence, own);
+			if (f.tax_number_confirmed === undefined) delete existing.tax_number_confirmed;
 			existing.evidence = [...existing.evidence, ...candidate.evidence].slice(0, MAX_EVIDENCE);
 			existing.matched_by.push({ kind: candidate.kind, value });
 			if (!existing.email && f.email) existing.email = f.email;

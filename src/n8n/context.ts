@@ -21,10 +21,24 @@ export function metakockaCredentials(raw: ICredentialDataDecryptedObject): Metak
 	};
 }
 
+/** The credential's timeouts (seconds) as client options; absent or invalid values leave the client's defaults. */
+export function credentialTimeouts(raw: ICredentialDataDecryptedObject): ClientOptions {
+	const ms = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? Math.round(v * 1000) : undefined);
+	const out: ClientOptions = {};
+	const read = ms(raw.readTimeout);
+	const write = ms(raw.writeTimeout);
+	if (read !== undefined) out.readTimeoutMs = read;
+	if (write !== undefined) out.writeTimeoutMs = write;
+	return out;
+}
+
 export async function getClient(ctx: CredentialCtx, options: ClientOptions = {}): Promise<MetakockaClient> {
-	const credentials = metakockaCredentials(await ctx.getCredentials(METAKOCKA_CREDENTIAL));
+	const raw = await ctx.getCredentials(METAKOCKA_CREDENTIAL);
+	const credentials = metakockaCredentials(raw);
 	const logger = ctx.logger;
 	return new MetakockaClient(credentials, {
+		// An explicit timeoutMs (tests, the reliability suite) wins over the credential's values.
+		...(options.timeoutMs === undefined ? credentialTimeouts(raw) : {}),
 		...options,
 		// The client redacts before it logs; n8n's logger is only the sink.
 		logger: {

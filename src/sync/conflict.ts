@@ -52,17 +52,30 @@ export function changedFields(snapshot: unknown, current: unknown, path = ''): s
 	return was === now ? [] : [path];
 }
 
-/** A partner as get_partner returns it, in the shape Sync writes (PartnerFields). */
-export function partnerView(p: Partner, snapshot?: Obj): Obj {
-	const address = p.partner_delivery_address_list?.find((a) => a.address_type === 'Račun') ?? p.partner_delivery_address_list?.[0];
-	const contact = p.partner_contact_list?.[0] ?? p.partner_contact;
+/**
+ * A partner as get_partner returns it, in the shape Sync writes (PartnerFields). The address is the
+ * billing (Račun) entry of partner_delivery_address_list (top-level street/post_number are not the
+ * billing address [DOC:update_partner.md]), the contact the one Sync writes; `ids` from the mapping
+ * pick them by mk_id where known.
+ */
+export function partnerView(p: Partner, snapshot?: Obj, ids: { contactId?: string; billingAddressId?: string } = {}): Obj {
+	const addresses = p.partner_delivery_address_list ?? [];
+	const address =
+		(ids.billingAddressId ? addresses.find((a) => a.mk_id === ids.billingAddressId) : undefined) ??
+		addresses.find((a) => typeof a.address_type === 'string' && /^ra[čc]un$/i.test(a.address_type.trim()));
+	const contacts = p.partner_contact_list ?? [];
+	const contact = (ids.contactId ? contacts.find((c) => c.mk_id === ids.contactId) : undefined) ?? contacts[0] ?? p.partner_contact;
 	const wroteIso = typeof snapshot?.country === 'string' && snapshot.country.length === 2;
+	// Address lists spell countries as names ("Slovenija"): an ISO-2 the CRM wrote is compared with
+	// country_iso_2 when Metakocka gives it, else not at all (a spelling is no evidence of a change).
+	const country = wroteIso ? p.country_iso_2 : (address?.country ?? p.country);
 	return {
 		...p,
-		street: address?.street ?? p.street,
-		post_number: address?.post_number ?? p.post_number,
-		place: address?.city ?? address?.place ?? p.place,
-		country: wroteIso ? (p.country_iso_2 ?? p.country) : (p.country ?? address?.country),
+		street: address?.street,
+		post_number: address?.post_number,
+		place: address?.city ?? address?.place,
+		province: address?.province,
+		country,
 		partner_contact: contact ? { name: contact.name, email: contact.email, phone: contact.phone, gsm: contact.gsm, fax: contact.fax } : undefined,
 	};
 }

@@ -1,7 +1,8 @@
 import type { DocType, MetakockaClient, Partner } from '../client';
-import { formatMkDate } from '../client';
+import { changedSince } from '../client';
 import type { MappingStore } from '../store';
 import { partnerView, syncMarks } from './conflict';
+import { idsFromMapping } from './partners';
 
 /**
  * The cursor says "every partner on documents of these types changed before …": it is only valid
@@ -35,7 +36,7 @@ export async function importPartners(
 	const ids: string[] = [];
 	const seen = new Set<string>();
 	for (const docType of options.docTypes) {
-		const query_advance = since ? [{ type: 'last_change_from', value: formatMkDate(since) }] : [];
+		const query_advance = since ? [changedSince(since)] : [];
 		for await (const doc of client.iterateSearch({ doc_type: docType, query_advance, result_type: 'doc' })) {
 			const partnerId = (doc as { partner?: { mk_id?: string } }).partner?.mk_id;
 			if (partnerId && !seen.has(partnerId)) {
@@ -52,7 +53,7 @@ export async function importPartners(
 		if (!partner) continue;
 		const mapping = mappings.get(id);
 		// Whether Metakocka changed it since the last sync, and whether a CRM change is waiting.
-		partners.push({ ...partner, sync: syncMarks(mapping, partnerView(partner, mapping?.mkSnapshot as Record<string, unknown> | undefined)) });
+		partners.push({ ...partner, sync: syncMarks(mapping, partnerView(partner, mapping?.mkSnapshot as Record<string, unknown> | undefined, idsFromMapping(mapping?.extra))) });
 	}
 	// A limited run must not skip what it did not return: only a full run moves the cursor.
 	const complete = !options.limit || ids.length <= options.limit;

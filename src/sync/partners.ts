@@ -1,10 +1,10 @@
 import { z } from 'zod';
 
-import type { MetakockaClient, Partner } from '../client';
-import { MetakockaError } from '../client';
-import type { Mapping, MappingStore } from '../store';
+import type { MetakockaClient, Partner, PartnerInput } from '../client';
+import { ADD_PARTNER_ADDRESS_FIELDS, hasEmail, MetakockaError, normaliseTaxNumber, taxNumberMatch } from '../client';
+import type { MappingStore } from '../store';
 import { contentHash } from '../store';
-import { parseItem } from '../input';
+import { InputError, parseItem } from '../input';
 import { syncBatch, unchangedOutcome } from './batch';
 import { checkConflict, mappingAfterConflict, partnerView, type Conflict, type ConflictPolicy } from './conflict';
 import { crmId, email, flag, requiredText, text } from './fields';
@@ -95,49 +95,137 @@ interface Deps {
 	store: MappingStore;
 }
 
-function mappingExtra(partner: Partner | undefined, contactId?: string, addressId?: string) {
-	return {
-		mk_contact_id: contactId ?? partner?.partner_contact_list?.[0]?.mk_id,
-		mk_address_id: addressId ?? partner?.partner_contact_list?.[0]?.mk_address_id ?? partner?.partner_delivery_address_list?.[0]?.mk_id,
-	};
+/** How the Contact node's editor names the partner fields Metakocka requires on add_partner. */
+export const PARTNER_FIELD_LABELS: Record<(typeof ADD_PARTNER_ADDRESS_FIELDS)[number], string> = {
+	street: 'Street',
+	post_number: 'Post Number',
+	place: 'City',
+	country: 'Country',
+};
+
+/** add_partner expects street, post number, place and country [DOC:add_partner.md]: refused before any write. */
+export function requireNewPartnerAddress(partner: PartnerFields, itemIndex: number): void {
+	const missing = ADD_PARTNER_ADDRESS_FIELDS.find((key) => !partner[key]);
+	if (!missing) return;
+	throw new InputError(
+		itemIndex,
+		PARTNER_FIELD_LABELS[missing],
+		'is required to create a partner: Metakocka expects street, post number, city and country on a new partner',
+	);
 }
 
+/** The Metakocka ids a partner update needs: without them Metakocka adds a second contact or address. */
+export interface PartnerIds {
+	/** The contact Sync writes (add_partner's mk_contact_id). */
+	contactId?: string;
+	/** The billing address: the Račun entry of partner_delivery_address_list (add_partner's first mk_address_id_list entry). */
+	billingAddressId?: string;
+}
+
+const isBilling = (type: unknown): boolean => typeof type === 'string' && /^ra[čc]un$/i.test(type.trim());
+
+/** The billing (Račun) address of a partner as get_partner/update_partner return it. */
+export function billingAddressOf(p: Partner | undefined) {
+	return p?.partner_delivery_address_list?.find((a) => isBilling(a.address_type));
+}
+
+function idsOf(p: Partner | undefined): PartnerIds {
+	return { contactId: p?.partner_contact_list?.[0]?.mk_id, billingAddressId: billingAddressOf(p)?.mk_id };
+}
+
+/** The ids kept in a mapping row's extra (rows written before the billing id was kept have only mk_contact_id). */
+export function idsFromMapping(extra: Record<string, unknown> | null | undefined): PartnerIds {
+	const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+	return { contactId: text(extra?.mk_contact_id), billingAddressId: text(extra?.mk_billing_address_id) };
+}
+
+function mappingExtra(ids: PartnerIds, contactAddressId?: string) {
+	return compact({ mk_contact_id: ids.contactId, mk_billing_address_id: ids.billingAddressId, mk_address_id: contactAddressId ?? ids.billingAddressId });
+}
+
+function ambiguous(field: string, value: string, found: Partner[], why = ''): MetakockaError {
+	return new MetakockaError({
+		code: 'AMBIGUOUS_MATCH',
+		method: 'get_partner',
+		description: `${found.length} partners in Metakocka match ${field} "${value}"${why} (mk_id ${found.map((p) => p.mk_id).join(', ')}); link one by hand or set "Match Existing Partners" to None`,
+		retryable: false,
+	});
+}
+
+const sameName = (a: unknown, b: unknown) => String(a ?? '').trim().replace(/\s+/g, ' ').toLowerCase() === String(b ?? '').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * An existing Metakocka partner to adopt. get_partner matches loosely ("janez" finds "BAJEC JANEZ"
+ * [DOC], the e-mail search is fuzzy [OBS]), so a hit is adopted only when its tax number or contact
+ * e-mail is the same (normalised). An answer without tax_id_number (as in the docs' examples) can't
+ * confirm the number: such a hit is adopted only when it is the only hit and has the same name.
+ */
 async function findExisting(client: MetakockaClient, partner: PartnerFields, how: MatchExisting): Promise<Partner | undefined> {
 	if (how === 'none') return undefined;
-	const lookups: Array<Parameters<MetakockaClient['getPartners']>[0]> = [];
-	if (partner.tax_id_number) lookups.push({ partner_tax_number: partner.tax_id_number });
-	if (how === 'taxNumberOrEmail' && partner.partner_contact?.email) lookups.push({ partner_email: partner.partner_contact.email });
-	for (const lookup of lookups) {
-		const found = await client.getPartners(lookup);
-		if (found.length === 1) return found[0];
-		if (found.length > 1) {
-			const [field, value] = Object.entries(lookup)[0];
-			throw new MetakockaError({
-				code: 'AMBIGUOUS_MATCH',
-				method: 'get_partner',
-				description: `${found.length} partners in Metakocka match ${field} "${value}" (mk_id ${found.map((p) => p.mk_id).join(', ')}); link one by hand or set "Match Existing Partners" to None`,
-				retryable: false,
-			});
-		}
+	const tax = partner.tax_id_number;
+	let unconfirmed: Partner[] = [];
+	if (tax && normaliseTaxNumber(tax) !== '') {
+		const hits = await client.getPartners({ partner_tax_number: tax });
+		const same = hits.filter((p) => taxNumberMatch(p, tax) === 'same');
+		if (same.length === 1) return same[0];
+		if (same.length > 1) throw ambiguous('tax number', tax, same);
+		unconfirmed = hits.filter((p) => taxNumberMatch(p, tax) === 'unknown');
+		if (hits.length === 1 && unconfirmed.length === 1 && sameName(unconfirmed[0].customer, partner.customer)) return unconfirmed[0];
 	}
+	const email = partner.partner_contact?.email;
+	if (how === 'taxNumberOrEmail' && email) {
+		const hits = await client.getPartners({ partner_email: email });
+		// A partner whose tax number is known to differ is another company sharing the address.
+		const same = hits.filter((p) => hasEmail(p, email) && !(tax && taxNumberMatch(p, tax) === 'different'));
+		if (same.length === 1) return same[0];
+		if (same.length > 1) throw ambiguous('email', email, same);
+	}
+	if (unconfirmed.length) throw ambiguous('tax number', tax!, unconfirmed, ' but Metakocka\'s answer shows no tax number to confirm it');
 	return undefined;
 }
 
-/** The update body: contact and address carry their mk_id, or Metakocka would add a second one. */
-async function updateBody(client: MetakockaClient, mapping: Pick<Mapping, 'mkId' | 'extra'>, partner: PartnerFields) {
-	const { partner_contact: contact, ...head } = partner;
-	const body: Record<string, unknown> = { ...head, mk_id: mapping.mkId };
-	let contactId = mapping.extra?.mk_contact_id as string | undefined;
-	let addressId = mapping.extra?.mk_address_id as string | undefined;
-	if (contact && !contactId) {
-		const [current] = await client.getPartners({ partner_id: mapping.mkId });
-		contactId = current?.partner_contact_list?.[0]?.mk_id;
-		addressId = addressId ?? current?.partner_contact_list?.[0]?.mk_address_id;
+const ADDRESS_KEYS = ['street', 'post_number', 'place', 'province', 'country'] as const;
+
+/**
+ * The update_partner body for a partner. The address goes into the billing (Račun) entry of
+ * partner_delivery_address_list with its mk_id: top-level street/post_number do not change it
+ * [DOC:update_partner.md]. The contact carries its mk_id too. Entries without mk_id are ADDED, so
+ * ids missing from `known` (old mapping rows, the Update operation) are read once with get_partner.
+ */
+export async function partnerUpdateBody(
+	client: MetakockaClient,
+	mkId: string,
+	partner: PartnerFields,
+	known: PartnerIds = {},
+): Promise<{ body: PartnerInput & { mk_id: string }; ids: PartnerIds }> {
+	const { partner_contact: contact, ...rest } = partner;
+	const head: Record<string, unknown> = { ...rest };
+	for (const key of ADDRESS_KEYS) delete head[key];
+	const address = compact({ street: partner.street, post_number: partner.post_number, city: partner.place, province: partner.province, country: partner.country });
+	const hasAddress = Object.keys(address).length > 0;
+	let ids: PartnerIds = { ...known };
+	if ((contact && !ids.contactId) || (hasAddress && !ids.billingAddressId)) {
+		const [current] = await client.getPartners({ partner_id: mkId });
+		const found = idsOf(current?.mk_id === mkId ? current : undefined);
+		ids = { contactId: ids.contactId ?? found.contactId, billingAddressId: ids.billingAddressId ?? found.billingAddressId };
+	}
+	const body: PartnerInput & { mk_id: string } = { ...head, mk_id: mkId };
+	if (hasAddress) {
+		// Without a billing entry (none found), one is added: the answer then gives its id.
+		body.partner_delivery_address_list = [ids.billingAddressId ? { mk_id: ids.billingAddressId, ...address } : { address_type: 'Račun', ...address }];
 	}
 	if (contact) {
-		body.partner_contact_list = [compact({ ...contact, mk_id: contactId, mk_address_id: contactId ? undefined : addressId })];
+		body.partner_contact_list = [compact({ ...contact, mk_id: ids.contactId, mk_address_id: ids.contactId ? undefined : ids.billingAddressId })];
 	}
-	return { body, contactId, addressId };
+	return { body, ids };
+}
+
+/** Writes a partner update and returns the answer plus the ids to keep (filled from the answer where they were missing). */
+export async function updatePartnerFields(client: MetakockaClient, mkId: string, partner: PartnerFields, known: PartnerIds = {}) {
+	const { body, ids } = await partnerUpdateBody(client, mkId, partner, known);
+	const updated = await client.updatePartner(body);
+	const after = idsOf(updated);
+	return { updated, ids: { contactId: ids.contactId ?? after.contactId, billingAddressId: ids.billingAddressId ?? after.billingAddressId } };
 }
 
 /**
@@ -180,7 +268,7 @@ async function syncOne(
 		if (mapping) {
 			const decision = await checkConflict(mapping, partner, policy, async () => {
 				const [current] = await client.getPartners({ partner_id: mapping.mkId });
-				return current ? partnerView(current, mapping.mkSnapshot as Record<string, unknown>) : undefined;
+				return current ? partnerView(current, mapping.mkSnapshot as Record<string, unknown>, idsFromMapping(mapping.extra)) : undefined;
 			});
 			conflict = decision.conflict;
 			if (!decision.write) {
@@ -190,8 +278,7 @@ async function syncOne(
 		}
 		const target = mapping ?? (await adopt(client, partner, matchExisting));
 		if (target) {
-			const { body, contactId, addressId } = await updateBody(client, target, partner);
-			const updated = await client.updatePartner(body as Parameters<MetakockaClient['updatePartner']>[0]);
+			const { updated, ids } = await updatePartnerFields(client, target.mkId, partner, idsFromMapping(target.extra));
 			const written = { what: 'partner', mkId: target.mkId, adoptBy: adoptKey(partner, matchExisting) };
 			await recordAfterWrite(written, () =>
 				store.contacts.upsertMany(companyId, [
@@ -201,14 +288,16 @@ async function syncOne(
 						countCode: updated?.count_code ?? target.countCode ?? null,
 						contentHash: hash,
 						mkSnapshot: partner,
-						extra: mappingExtra(updated, contactId, addressId),
+						extra: { ...omitIds(target.extra), ...mappingExtra(ids) },
 					},
 				]),
 			);
 			return { status: 'updated' as const, mkId: target.mkId, countCode: updated?.count_code ?? target.countCode, reconciled: false, matchedExisting: !mapping, conflict };
 		}
+		requireNewPartnerAddress(partner, contact.itemIndex);
 		const { result, reconciled } = await client.addPartner(partner);
-		const addressId = result.mk_address_id_list?.[0]?.mk_id;
+		// The main address is stored as the Račun (billing) address [DOC:add_partner.md]; Sync sends no other.
+		const billing = result.partner ? billingAddressOf(result.partner)?.mk_id : result.mk_address_id_list?.[0]?.mk_id;
 		const written = { what: 'partner', mkId: result.mk_id, adoptBy: adoptKey(partner, matchExisting) };
 		await recordAfterWrite(written, () =>
 			store.contacts.upsertMany(companyId, [
@@ -218,7 +307,7 @@ async function syncOne(
 					countCode: result.count_code ?? null,
 					contentHash: hash,
 					mkSnapshot: partner,
-					extra: { mk_contact_id: result.mk_contact_id, mk_address_id: addressId },
+					extra: mappingExtra({ contactId: result.mk_contact_id, billingAddressId: billing }),
 				},
 			]),
 		);
@@ -240,7 +329,13 @@ async function adopt(client: MetakockaClient, partner: PartnerFields, how: Match
 	return {
 		mkId: existing.mk_id,
 		countCode: existing.count_code ?? null,
-		extra: mappingExtra(existing) as Record<string, unknown>,
+		extra: mappingExtra(idsOf(existing)) as Record<string, unknown>,
 	};
+}
+
+/** The mapping's other extra keys (e.g. pendingConflict is dropped by a successful write). */
+function omitIds(extra: Record<string, unknown> | null | undefined): Record<string, unknown> {
+	const { mk_contact_id: _c, mk_billing_address_id: _b, mk_address_id: _a, pendingConflict: _p, ...rest } = extra ?? {};
+	return rest;
 }
 

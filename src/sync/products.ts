@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { MetakockaClient, Product, ProductFilter, ProductInput } from '../client';
-import { MetakockaError, parseMkNumber } from '../client';
+import { isNotFound, MetakockaError, parseMkNumber } from '../client';
 import type { MappingStore } from '../store';
 import { StoreError, contentHash } from '../store';
 import { parseItem } from '../input';
@@ -234,8 +234,6 @@ function removals(previous: unknown, product: ProductFields): Record<string, str
 	return out;
 }
 
-const isMissingProduct = (error: unknown): boolean =>
-	error instanceof MetakockaError && error.code === '6' && /cannot find product/i.test(error.description);
 
 /**
  * CRM product → Metakocka product. Unchanged products (same hash as the last write) cost no call;
@@ -315,7 +313,7 @@ async function syncOne(
 			delete body.count_code;
 			// Deleted in Metakocka since it was mapped: a definite "not found", so adding it again is safe.
 			const updated = await client.updateProduct(body).catch((error: unknown) => {
-				if (mapping && isMissingProduct(error)) return null;
+				if (mapping && isNotFound(error)) return null;
 				return Promise.reject(error);
 			});
 			if (updated) {

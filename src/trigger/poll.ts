@@ -8,8 +8,8 @@
 // poll. A stamp map is what makes every change fire EXACTLY once although windows overlap.
 
 import {
+	changedSince,
 	DOC_TYPE_INFO,
-	formatMkTimestamp,
 	hasLastChangeFilter,
 	orderDirectionFor,
 	parseMkDate,
@@ -309,7 +309,7 @@ async function baselineDocType(ctx: Ctx, dt: DocType, feed: boolean): Promise<Do
 }
 
 async function* searchDocuments(ctx: Ctx, dt: DocType, from: number | null): AsyncGenerator<MkDocument> {
-	const query_advance = from === null || !hasLastChangeFilter(dt) ? [] : [{ type: 'last_change_from', value: formatMkTimestamp(new Date(from)) }];
+	const query_advance = from === null || !hasLastChangeFilter(dt) ? [] : [changedSince(from)];
 	for await (const hit of ctx.client.iterateSearch({ doc_type: dt, result_type: 'doc', query_advance, flags: ctx.options.docFlags })) {
 		// Search results carry a per-record opr_code; get_document's document (the node's Get output) does not.
 		const doc = { ...(hit as MkDocument & { opr_code?: unknown }) };

@@ -298,12 +298,15 @@ describe('e2e: the original REST API as webhook workflows (examples/api/*.json)'
 		}
 		expect(list.json.total).toBe(list.json.new + list.json.mapped);
 
-		// Someone edits the first partner in Metakocka.
+		// Someone edits the first partner's billing (Račun) address in Metakocka.
 		const mkId = mkIdOf(contacts[0].id);
+		const mkAuth = { secret_key: s.sandbox.secretKey, company_id: s.sandbox.companyId };
+		const read = await fetch(`${s.sandbox.baseUrl}/rest/eshop/v1/get_partner`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...mkAuth, partner_id: mkId }) });
+		const billing = ((await read.json()) as any).partner_list[0].partner_delivery_address_list.find((a: any) => a.address_type === 'Račun').mk_id;
 		const edited = await fetch(`${s.sandbox.baseUrl}/rest/eshop/v1/update_partner`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ secret_key: s.sandbox.secretKey, company_id: s.sandbox.companyId, partner: { mk_id: mkId, street: 'Dunajska cesta 99' } }),
+			body: JSON.stringify({ ...mkAuth, partner: { mk_id: mkId, partner_delivery_address_list: [{ mk_id: billing, street: 'Dunajska cesta 99' }] } }),
 		});
 		expect(edited.status).toBe(200);
 		const one = await call('POST', 'api/metakocka/contacts/import', { body: { metakockaId: mkId, since: t0 } });

@@ -26,7 +26,8 @@ const nodes: Record<string, INodeType> = {
 	template: new MetakockaTemplate(),
 };
 
-const goodContact: IDataObject = { id: 'bi-good-c', name: 'Dobra Stranka d.o.o.', email: 'dobra@stranka.si', postCode: '1000', city: 'Ljubljana', country: 'SI' };
+// With a street: add_partner expects street, post number, place and country (add_partner.md).
+const goodContact: IDataObject = { id: 'bi-good-c', name: 'Dobra Stranka d.o.o.', email: 'dobra@stranka.si', street: 'Dobra ulica 1', postCode: '1000', city: 'Ljubljana', country: 'SI' };
 const goodLine = { code: 'VIJ-M8-50', amount: 2, price: 0.32, tax: 'EX4' };
 const goodDoc: IDataObject = {
 	id: 'bi-good-d',

@@ -87,6 +87,20 @@ describe('Metakocka Contact: operations', () => {
 		expect(stored.partner_contact_list?.[0].email).toBe('janez@novi.si');
 	});
 
+	it('Update writes the address into the billing entry in place, also a second time (no appended address)', async () => {
+		await run('update', { ...PARTNER, partner: { mode: 'list', value: mkId }, street: 'Gosposka 3', place: 'Maribor', post_number: '2000', email: 'janez@novi.si' });
+		const client = new MetakockaClient(env.credentials.metakockaApi as never);
+		const [stored] = await client.getPartners({ partner_id: mkId });
+		expect(stored.partner_delivery_address_list).toHaveLength(1);
+		expect(stored.partner_delivery_address_list?.[0]).toMatchObject({ address_type: 'Račun', street: 'Gosposka 3' });
+	});
+
+	it('Create refuses a partner without city before writing, naming the field as the editor shows it', async () => {
+		env.sandbox.resetCounters();
+		await expect(run('create', { ...PARTNER, customer: 'Brez Kraja', place: '' })).rejects.toThrow(/Item 0: field "City" is required to create a partner/);
+		expect(env.sandbox.counters().add_partner ?? 0).toBe(0);
+	});
+
 	it('puts a Metakocka error on the failing item only with Continue On Fail', async () => {
 		const [out] = await run(
 			'get',

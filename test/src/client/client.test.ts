@@ -77,20 +77,39 @@ describe('partners', () => {
 		mk()
 			.post('/rest/eshop/v1/add_partner', {
 				...auth,
-				partner: { customer: 'A d.o.o.', business_entity: 'true', taxpayer: 'false', post_number: '1000', partner_contact: { email: 'a@a.si' } },
+				partner: { customer: 'A d.o.o.', business_entity: 'true', taxpayer: 'false', street: 'Test, 4', post_number: '1000', place: 'Test', country: 'Slovenija', partner_contact: { email: 'a@a.si' } },
 			})
 			.reply(200, { mk_id: '228000046627', mk_contact_id: '228000046630', mk_address_id_list: [{ mk_id: '228000046628', street: 'Test, 4' }] });
 		const res = await makeClient().addPartner({
 			customer: 'A d.o.o.',
 			business_entity: true,
 			taxpayer: false,
+			street: 'Test, 4',
 			post_number: '1000',
+			place: 'Test',
+			country: 'Slovenija',
 			partner_contact: { email: 'a@a.si' },
 		});
 		expect(res).toEqual({
 			reconciled: false,
 			result: { mk_id: '228000046627', mk_contact_id: '228000046630', mk_address_id_list: [{ mk_id: '228000046628', street: 'Test, 4' }] },
 		});
+	});
+
+	it('getPartners: only the not-found answer is "no match"; any other failure throws (finding 3)', async () => {
+		mk()
+			.post('/rest/eshop/v1/get_partner', { ...auth, partner_email: 'a@b.si' })
+			.reply(200, { opr_code: '2', opr_desc: 'Partner not found' })
+			.post('/rest/eshop/v1/get_partner', { ...auth, partner_email: 'a@b.si' })
+			.reply(200, { partner_list_count: '0' })
+			.post('/rest/eshop/v1/get_partner', { ...auth, partner_email: 'a@b.si' })
+			.reply(200, { opr_code: '2', opr_desc: "Paramether 'partner_email' has invalid value : a@b.si" })
+			.post('/rest/eshop/v1/get_partner', { ...auth, partner_email: 'a@b.si' })
+			.reply(200, { opr_code: '2', opr_desc: 'Partner data are missing' });
+		await expect(makeClient().getPartners({ partner_email: 'a@b.si' })).resolves.toEqual([]);
+		await expect(makeClient().getPartners({ partner_email: 'a@b.si' })).resolves.toEqual([]);
+		await expect(makeClient().getPartners({ partner_email: 'a@b.si' })).rejects.toMatchObject({ code: '2', description: expect.stringMatching(/invalid value/) });
+		await expect(makeClient().getPartners({ partner_email: 'a@b.si' })).rejects.toMatchObject({ code: '2', description: 'Partner data are missing' });
 	});
 
 	it('addPartner requires a name', async () => {
@@ -283,6 +302,21 @@ describe('documents', () => {
 			code: 'INVALID_INPUT',
 		});
 		await expect(client.changeDocumentStatus('sales_offer', { mk_id: '1' }, 'created')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+	});
+
+	it('getChangeDocuments: an unknown answer shape is an error, never an empty success (finding 9)', async () => {
+		mk()
+			.post('/rest/eshop/v1/get_change_documents')
+			.reply(200, ok({ document_list_count: '1', document_list: [{ mk_id: '9', count_code: 'NP-1' }] }))
+			.post('/rest/eshop/v1/get_change_documents')
+			.reply(200, ok({ result_count: '0' }))
+			.post('/rest/eshop/v1/get_change_documents')
+			.reply(200, ok({ result_count: '0', result: [] }));
+		const error = await failure(() => makeClient().getChangeDocuments('warehouse_receiving_note'));
+		expect(error).toMatchObject({ code: 'INVALID_RESPONSE', retryable: false, method: 'get_change_documents' });
+		expect(error.message).toMatch(/without a "result" list \(keys: opr_code, opr_time_ms, document_list_count, document_list\)/);
+		await expect(makeClient().getChangeDocuments('warehouse_receiving_note')).resolves.toEqual([]);
+		await expect(makeClient().getChangeDocuments('warehouse_receiving_note')).resolves.toEqual([]);
 	});
 
 	it('getChangeDocuments', async () => {

@@ -1,4 +1,4 @@
-import { formatMkDate, formatMkTimestamp, parseMkDate } from '../../../src/client';
+import { changedSince, formatMkDate, formatMkFilterTimestamp, formatMkTimestamp, parseMkDate } from '../../../src/client';
 
 describe('formatMkDate', () => {
 	it('writes the Ljubljana calendar day with a literal +02:00, summer and winter', () => {
@@ -70,5 +70,31 @@ describe('parseMkDate', () => {
 		expect(parseMkDate('31.02.2024')).toBeNull();
 		expect(parseMkDate('yesterday')).toBeNull();
 		expect(parseMkDate(undefined as unknown as string)).toBeNull();
+	});
+});
+
+describe('formatMkFilterTimestamp / changedSince (finding 4)', () => {
+	it('writes Ljubljana wall-clock time with Ljubljana\'s real offset: the same instant whether Metakocka reads the offset or the wall clock', () => {
+		// Winter: UTC+1. The old literal +02:00 wrote 10:00 for 09:00 in Ljubljana.
+		expect(formatMkFilterTimestamp(new Date('2024-01-10T08:00:00Z'))).toBe('2024-01-10T09:00:00+01:00');
+		// Summer: UTC+2.
+		expect(formatMkFilterTimestamp(new Date('2023-05-31T12:54:45.678Z'))).toBe('2023-05-31T14:54:45+02:00');
+		// Around the switch to summer time (31 Mar 2024, 01:00 UTC).
+		expect(formatMkFilterTimestamp('2024-03-31T00:59:59Z')).toBe('2024-03-31T01:59:59+01:00');
+		expect(formatMkFilterTimestamp('2024-03-31T01:00:00Z')).toBe('2024-03-31T03:00:00+02:00');
+		expect(formatMkFilterTimestamp(Date.UTC(2024, 10, 1, 12))).toBe('2024-11-01T13:00:00+01:00');
+	});
+
+	it('is always the full YYYY-MM-DDTHH:MM:SS±HH:MM form (a date, no offset and Z are rejected live)', () => {
+		const full = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$/;
+		for (const input of ['2024-01-15', '15.01.2024', '2024-01-15T10:00', '2024-07-15T10:00:00Z', '2024-07-15T10:00:00+00:00', '2024-07-15+02:00']) {
+			expect(formatMkFilterTimestamp(input)).toMatch(full);
+		}
+		expect(formatMkFilterTimestamp('2024-01-15')).toBe('2024-01-15T00:00:00+01:00');
+		expect(formatMkFilterTimestamp('2024-01-15T10:00')).toBe('2024-01-15T10:00:00+01:00');
+	});
+
+	it('changedSince is the one last_change_from filter', () => {
+		expect(changedSince(new Date('2024-01-10T08:00:00Z'))).toEqual({ type: 'last_change_from', value: '2024-01-10T09:00:00+01:00' });
 	});
 });

@@ -328,13 +328,14 @@ describe('add_partner', () => {
 					{ mk_id: '11', customer: 'Mlin', partner_delivery_address_list: [{ post_number: '1000' }] },
 				],
 			});
-		const res = await makeClient().addPartner({ customer: 'Mlin', post_number: '1000', street: 'X 1', place: 'Ljubljana' });
+		const res = await makeClient().addPartner({ customer: 'Mlin', post_number: '1000', street: 'X 1', place: 'Ljubljana', country: 'SI' });
 		expect(res).toMatchObject({ result: { mk_id: '11' }, reconciled: true });
 	});
 
-	it('without any key -> OUTCOME_UNKNOWN', async () => {
-		mk().post('/rest/eshop/v1/add_partner').replyWithError(connectionReset());
-		await expect(makeClient().addPartner({ customer: 'Nameless' })).rejects.toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false });
+	it('a partner without the address add_partner expects is refused before anything is sent (so it always has a reconcile key)', async () => {
+		const error = await failure(() => makeClient().addPartner({ customer: 'Nameless' }));
+		expect(error).toMatchObject({ code: 'INVALID_INPUT', retryable: false });
+		expect(error.message).toMatch(/partner\.street, partner\.post_number, partner\.place, partner\.country/);
 	});
 });
 

@@ -67,6 +67,8 @@ describe('toWire', () => {
 				query_advance: [
 					{ type: 'doc_date_from', value: '2024-01-01' },
 					{ type: 'last_change_from', value: new Date('2024-07-01T10:00:00Z') },
+					{ type: 'last_change_to', value: new Date('2024-01-01T10:00:00Z') },
+					{ type: 'status_change_from', value: '2024-01-01' },
 					{ type: 'payment_status', value: false },
 				],
 				mark_paid: [{ payment_type: 'Gotovina', date: '2024-03-01', amount: 12.5 }],
@@ -80,6 +82,9 @@ describe('toWire', () => {
 			query_advance: [
 				{ type: 'doc_date_from', value: '2024-01-01+02:00' },
 				{ type: 'last_change_from', value: '2024-07-01T12:00:00+02:00' },
+				// Filters carry Ljubljana's real offset in winter (finding 4) and never a bare date.
+				{ type: 'last_change_to', value: '2024-01-01T11:00:00+01:00' },
+				{ type: 'status_change_from', value: '2024-01-01T00:00:00+01:00' },
 				{ type: 'payment_status', value: 'false' },
 			],
 			mark_paid: [{ payment_type: 'Gotovina', date: '2024-03-01+02:00', amount: '12.5' }],

@@ -122,3 +122,49 @@ describe('verifyCandidates against the sandbox', () => {
 		expect(ok.partners).toHaveLength(1);
 	});
 });
+
+describe('partner lookups match loosely: only the exact field is confirmed (findings 2, 11)', () => {
+	let env: TestEnv;
+	let client: MetakockaClient;
+	beforeAll(async () => {
+		env = await startTestEnv();
+		client = new MetakockaClient(env.credentials.metakockaApi as never);
+		await client.addPartner({ customer: 'Dolgi Naslov d.o.o.', street: 'F 1', post_number: '1000', place: 'Ljubljana', country: 'SI', partner_contact: { email: 'info.prodaja@dolgi.si' } });
+	});
+	afterAll(async () => env.close());
+
+	it('an e-mail that only part of a contact e-mail matches links nothing (the search is fuzzy)', async () => {
+		const result = await verifyCandidates(client, [candidate('email', 'prodaja@dolgi.si')]);
+		expect(result.partners).toEqual([]);
+		expect((await verifyCandidates(client, [candidate('email', 'INFO.prodaja@dolgi.si')])).partners).toHaveLength(1);
+	});
+
+	it('a tax number contained in another one links nothing', async () => {
+		expect((await verifyCandidates(client, [candidate('tax_number', '2345678')])).partners).toEqual([]);
+	});
+});
+
+describe('VAT match when get_partner answers carry no tax_id_number (the docs\' examples)', () => {
+	let env: TestEnv;
+	let client: MetakockaClient;
+	beforeAll(async () => {
+		env = await startTestEnv({ readings: { partnerTaxNumberInReads: false } });
+		client = new MetakockaClient(env.credentials.metakockaApi as never);
+	});
+	afterAll(async () => env.close());
+
+	it('the only hit is linked, marked unconfirmed with a lower confidence; several hits link nothing', async () => {
+		const result = await verifyCandidates(client, [candidate('tax_number', 'SI23456789')]);
+		expect(result.partners).toHaveLength(1);
+		expect(result.partners[0]).toMatchObject({ count_code: '1002', tax_number_confirmed: false });
+		expect(result.partners[0].confidence).toBeLessThan(candidateConfidence({ kind: 'tax_number', score: 3 }));
+		await client.addPartner({ customer: 'Podoben d.o.o.', tax_id_number: 'SI23456780', street: 'G 1', post_number: '1000', place: 'Ljubljana', country: 'SI' });
+		expect((await verifyCandidates(client, [candidate('tax_number', '2345678')])).partners).toEqual([]);
+	});
+
+	it('an e-mail match of the same partner confirms it', async () => {
+		const result = await verifyCandidates(client, [candidate('tax_number', 'SI23456789'), candidate('email', 'maja.horvat@horvat-trgovina.si')]);
+		expect(result.partners).toHaveLength(1);
+		expect(result.partners[0].tax_number_confirmed).toBeUndefined();
+	});
+});

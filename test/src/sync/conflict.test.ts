@@ -54,8 +54,10 @@ describe('conflict policy: contacts', () => {
 	async function changedOnBothSides(crmId: string) {
 		const [created] = await syncPartners({ client, store }, [contact(crmId)]);
 		expect(created.status).toBe('created');
-		// Someone edits the partner in Metakocka…
-		await client.updatePartner({ mk_id: created.mkId!, street: 'Obala 5', post_number: '6000', place: 'Koper' } as never);
+		// Someone edits the partner's billing address in Metakocka…
+		const [before] = await client.getPartners({ partner_id: created.mkId! });
+		const billing = before.partner_delivery_address_list!.find((a) => a.address_type === 'Račun')!.mk_id;
+		await client.updatePartner({ mk_id: created.mkId!, partner_delivery_address_list: [{ mk_id: billing, street: 'Obala 5', post_number: '6000', city: 'Koper' }] });
 		// …and the CRM changes the phone.
 		return { mkId: created.mkId!, changed: contact(crmId, { partner_contact: { email: `${crmId}@konflikt.si`, phone: '01 222' } }) };
 	}

@@ -177,7 +177,8 @@ describe('pollChanges', () => {
 			expect(await p.poll()).toEqual([]);
 
 			// The partner changes and shows up on a changed document: once, as changed.
-			await env.client.updatePartner({ mk_id: partner.mk_id, customer: 'Trigger Kupec d.o.o.', street: 'Dunajska 99', post_number: '1000', place: 'Ljubljana', country: 'Slovenia' });
+			const billing = partner.partner_delivery_address_list!.find((a) => a.address_type === 'Račun')!.mk_id;
+			await env.client.updatePartner({ mk_id: partner.mk_id, partner_delivery_address_list: [{ mk_id: billing, street: 'Dunajska 99' }] });
 			await put(order({ partner: same }));
 			const changed = await p.poll();
 			expect(changed).toHaveLength(1);

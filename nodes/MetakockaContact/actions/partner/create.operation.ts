@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { compact, parsePartner } from '../../../../src/sync/partners';
+import { compact, parsePartner, requireNewPartnerAddress } from '../../../../src/sync/partners';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
 const show = { resource: ['partner'], operation: ['create'] };
@@ -10,7 +10,11 @@ export const description: INodeProperties[] = [...partnerFieldParameters(show)];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const client = await getClient(this);
-	const partners = validateAll(this, (i) => compact(parsePartner(readPartnerFields(this, i), i)));
+	const partners = validateAll(this, (i) => {
+		const partner = compact(parsePartner(readPartnerFields(this, i), i));
+		requireNewPartnerAddress(partner, i);
+		return partner;
+	});
 	return await runPerItem(this, async (i) => {
 		const { value: partner, error } = partners[i];
 		if (!partner) throw error;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { compact, parsePartner } from '../../../../src/sync/partners';
+import { compact, parsePartner, updatePartnerFields } from '../../../../src/sync/partners';
 import { partnerLocator } from '../../../shared/locators';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
@@ -11,7 +11,7 @@ export const description: INodeProperties[] = [
 	partnerLocator(show),
 	{
 		displayName:
-			'Contact details (email, phone) are written to the partner\'s first contact; Metakocka would add a new contact for details sent without its ID.',
+			'The address is written to the partner\'s billing (Račun) address and contact details to its first contact, each by its Metakocka ID; Metakocka would add a second one for details sent without it.',
 		name: 'updateNotice',
 		type: 'notice',
 		default: '',
@@ -27,14 +27,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const mkId = String(this.getNodeParameter('partner', i, '', { extractValue: true }));
 		const { value: partner, error } = partners[i];
 		if (!partner) throw error;
-		const { partner_contact: contact, ...head } = partner;
-		const body: Record<string, unknown> = { ...head, mk_id: mkId };
-		if (contact) {
-			const [current] = await client.getPartners({ partner_id: mkId });
-			const first = current?.partner_contact_list?.[0];
-			body.partner_contact_list = [compact({ ...contact, mk_id: first?.mk_id, mk_address_id: first ? undefined : current?.partner_delivery_address_list?.[0]?.mk_id })];
-		}
-		const updated = await client.updatePartner(body as Parameters<typeof client.updatePartner>[0]);
+		// Address and contact are written into their existing entries by mk_id (read once here).
+		const { updated } = await updatePartnerFields(client, mkId, partner);
 		return { status: 'updated', ...updated };
 	});
 }
