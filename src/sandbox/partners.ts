@@ -36,6 +36,7 @@ function addressFrom(c: Company, src: Obj, type: string, placeKey: 'place' | 'ci
 	};
 }
 
+/** count_code of a new partner: the next free number [INF; the docs only show codes like "140", "WE0003085"]. */
 export function nextPartnerCode(c: Company): string {
 	let code: string;
 	do code = String(++c.partnerNumber);
@@ -142,7 +143,8 @@ export function updatePartner(c: Company, body: Obj): Obj {
 	const p = mkId ? c.partner(mkId) : c.partners.find((x) => x.count_code === code);
 	if (!p) return fail('2', `Cannot find partner with ${mkId ? `mk_id = ${mkId}` : `count_code = ${code}`}`);
 
-	// Validate before changing anything: new contacts need an existing mk_address_id [DOC:update_partner.md].
+	// Validate before changing anything: new contacts need an existing mk_address_id [DOC:update_partner.md];
+	// the error texts and that nothing is applied on an error are [INF].
 	const contacts = asArray(b.partner_contact_list);
 	for (const ct of contacts) {
 		const id = text(ct.mk_id);

@@ -123,8 +123,10 @@ export function todayDate(ms = Date.now()): string {
 }
 
 /**
- * Search filters are lenient (MCP sends +01:00 in winter and it works [MCP]): dates or timestamps
- * with any offset, or dd.mm.yyyy. `end` makes a bare date mean the end of that day.
+ * Filter values: dates or timestamps with any offset (MCP sends +01:00 in winter and it works
+ * [MCP]), or dd.mm.yyyy [INF for doc_date_*]. The change filters (last_change_*, status_change_*)
+ * are checked for the full timestamp form before this (search.ts) [OBS]. `end` makes a bare date
+ * mean the end of that day.
  */
 export function parseFilterTime(v: unknown, end = false): number | undefined {
 	const s = str(v)?.trim() ?? '';
