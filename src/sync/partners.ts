@@ -95,23 +95,12 @@ interface Deps {
 	store: MappingStore;
 }
 
-/** How the Contact node's editor names the partner fields Metakocka requires on add_partner. */
-export const PARTNER_FIELD_LABELS: Record<(typeof ADD_PARTNER_ADDRESS_FIELDS)[number], string> = {
-	street: 'Street',
-	post_number: 'Post Number',
-	place: 'City',
-	country: 'Country',
-};
-
 /** add_partner expects street, post number, place and country [DOC:add_partner.md]: refused before any write. */
 export function requireNewPartnerAddress(partner: PartnerFields, itemIndex: number): void {
 	const missing = ADD_PARTNER_ADDRESS_FIELDS.find((key) => !partner[key]);
 	if (!missing) return;
-	throw new InputError(
-		itemIndex,
-		PARTNER_FIELD_LABELS[missing],
-		'is required to create a partner: Metakocka expects street, post number, city and country on a new partner',
-	);
+	// The field by its Metakocka name: the n8n adapter shows it as the editor labels it ("place" -> "City").
+	throw new InputError(itemIndex, missing, 'is required to create a partner: Metakocka expects street, post number, city and country on a new partner');
 }
 
 /** The Metakocka ids a partner update needs: without them Metakocka adds a second contact or address. */

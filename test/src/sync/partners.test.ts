@@ -113,7 +113,7 @@ describe('finding 11: a new partner needs street, post number, place and country
 		env.sandbox.resetCounters();
 		const [out] = await syncPartners({ client, store }, [{ itemIndex: 3, crmId: 'na-1', partner: parsePartner({ customer: 'Brez Kraja', street: 'D 1', post_number: '1000', country: 'SI' }, 3) }]);
 		expect(out.error).toBeInstanceOf(InputError);
-		expect((out.error as InputError).message).toBe('Item 3: field "City" is required to create a partner: Metakocka expects street, post number, city and country on a new partner');
+		expect((out.error as InputError).message).toBe('Item 3: field "place" is required to create a partner: Metakocka expects street, post number, city and country on a new partner');
 		expect(calls('add_partner')).toBe(0);
 	});
 });

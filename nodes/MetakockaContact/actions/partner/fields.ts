@@ -1,7 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { optionalItemParameter } from '../../../../src/n8n';
-import { PARTNER_FIELD_LABELS } from '../../../../src/sync/partners';
 
 /**
  * Partner fields mapped from the input item. The defaults read the field names most CRMs export,
@@ -18,10 +17,10 @@ export function partnerFieldParameters(show: IDisplayOptions['show']): INodeProp
 		field('Name', 'customer', '={{ $json.name ?? $json.company ?? $json.fullName }}', 'Partner name (Metakocka "customer", up to 100 characters)'),
 		field('Email', 'email', '={{ $json.email }}', 'Contact email of the partner'),
 		field('Phone', 'phone', '={{ $json.phone }}', 'Contact phone of the partner'),
-		field(PARTNER_FIELD_LABELS.street, 'street', '={{ $json.street ?? $json.address }}', 'Street and house number'),
-		field(PARTNER_FIELD_LABELS.post_number, 'post_number', '={{ $json.postCode ?? $json.zip ?? $json.post_number }}', 'Post code'),
-		field(PARTNER_FIELD_LABELS.place, 'place', '={{ $json.city ?? $json.place }}', 'City (Metakocka "place")'),
-		field(PARTNER_FIELD_LABELS.country, 'country', '={{ $json.country }}', 'Country name in English or Slovenian, or ISO-2 code'),
+		field('Street', 'street', '={{ $json.street ?? $json.address }}', 'Street and house number'),
+		field('Post Number', 'post_number', '={{ $json.postCode ?? $json.zip ?? $json.post_number }}', 'Post code'),
+		field('City', 'place', '={{ $json.city ?? $json.place }}', 'City (Metakocka "place")'),
+		field('Country', 'country', '={{ $json.country }}', 'Country name in English or Slovenian, or ISO-2 code'),
 		field('Tax Number', 'tax_id_number', '={{ $json.taxNumber ?? $json.vatNumber ?? $json.tax_id_number }}', 'Tax or VAT number, e.g. SI12345678'),
 		{
 			displayName: 'Business Entity',
