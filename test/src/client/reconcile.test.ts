@@ -48,7 +48,7 @@ describe('put_document', () => {
 				],
 			}));
 		const logger = capturingLogger();
-		const res = await makeClient({ timeoutMs: 50, logger }).putDocument(order);
+		const res = await makeClient({ writeTimeoutMs: 50, readTimeoutMs: 5000, logger }).putDocument(order);
 		expect(res).toEqual({ result: { mk_id: '1600129491', count_code: 'SO-2024-17' }, reconciled: true });
 		expect(search.isDone()).toBe(true);
 		await new Promise((r) => setTimeout(r, 350));
@@ -137,7 +137,7 @@ describe('put_document', () => {
 			});
 		const search = mk().post('/rest/eshop/v1/search').reply(200, ok({ result: [] }));
 		const { count_code: _drop, ...noKey } = order;
-		const error = await failure(() => makeClient({ timeoutMs: 30 }).putDocument(noKey));
+		const error = await failure(() => makeClient({ writeTimeoutMs: 30, readTimeoutMs: 5000 }).putDocument(noKey));
 		expect(error).toBeInstanceOf(MetakockaError);
 		expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false, method: 'put_document' });
 		expect(error.message).toMatch(/Check in Metakocka whether it was applied before re-running/);
@@ -311,7 +311,7 @@ describe('add_partner', () => {
 				return [200, { mk_id: 'late' }];
 			});
 		mk().post('/rest/eshop/v1/get_partner').times(3).reply(200, { opr_code: '2', opr_desc: 'Partner not found' });
-		const error = await failure(() => makeClient({ timeoutMs: 40 }).addPartner(partner));
+		const error = await failure(() => makeClient({ writeTimeoutMs: 40, readTimeoutMs: 5000 }).addPartner(partner));
 		expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false, method: 'add_partner' });
 		expect(error.message).toMatch(/did not answer in time .* it may still be applied, so it was not sent again/);
 		await new Promise((r) => setTimeout(r, 250));
@@ -352,7 +352,7 @@ describe('product_add', () => {
 		mk()
 			.post('/rest/eshop/v1/json/product_list', { ...auth, count_code: 'eshop_002', limit: '1000', offset: '0' })
 			.reply(200, ok({ count_code: 'eshop_002', product_list_count: '1', product_list: { mk_id: '1600001744', count_code: 'eshop_002', code: 'art400' } }));
-		const res = await makeClient({ timeoutMs: 30 }).addProduct({ count_code: 'eshop_002', code: 'art400', name: 'Čaj', unit: 'kos' });
+		const res = await makeClient({ writeTimeoutMs: 30, readTimeoutMs: 5000 }).addProduct({ count_code: 'eshop_002', code: 'art400', name: 'Čaj', unit: 'kos' });
 		expect(res).toEqual({ result: { mk_id: '1600001744', count_code: 'eshop_002' }, reconciled: true });
 		await new Promise((r) => setTimeout(r, 250));
 		expect(adds).toBe(1);
