@@ -8,7 +8,7 @@
 //    package, so the legs run on the local pack and checkout instead.
 // 2. `n8n-node lint` (n8n's community-node lint, with this repo's eslint.config.mjs).
 //
-// Findings are grouped by rule. Runtime dependencies are by design (README, "Install in your n8n"):
+// Findings are grouped by rule. Runtime dependencies are by design (docs/credentials.md, "Install in your n8n"):
 // those findings are listed as accepted; any other finding makes the exit code 1.
 'use strict';
 

@@ -33,7 +33,7 @@ if (args.includes('--sandbox-only')) {
 		process.stdout.write(chunk);
 		if (String(chunk).includes('listening on')) {
 			process.stdout.write(
-				`\nCredential "Metakocka API" for n8n: Company ID 16, Secret Key sandbox-secret,\nBase URL http://127.0.0.1:${port}. Install this package in n8n (README, "Install in your n8n").\nPress Ctrl+C to stop.\n\n`,
+				`\nCredential "Metakocka API" for n8n: Company ID 16, Secret Key sandbox-secret,\nBase URL http://127.0.0.1:${port}. Install this package in n8n (docs/credentials.md, "Install in your n8n").\nPress Ctrl+C to stop.\n\n`,
 			);
 		}
 	});
@@ -103,7 +103,19 @@ async function main() {
 		const examplesDir = path.join(root, 'examples');
 		for (const file of fs.readdirSync(examplesDir).filter((f) => f.endsWith('.json')).sort()) {
 			const workflow = adaptWorkflow(JSON.parse(fs.readFileSync(path.join(examplesDir, file), 'utf8')), { credentials: stack.credentials, schema });
-			const found = existing.find((w) => w.name === workflow.name);
+			let found = existing.find((w) => w.name === workflow.name);
+			if (found) {
+				// A copy kept from an earlier version of the examples may have a webhook anyone can call (they
+				// write to Metakocka): that one is replaced by the current example.
+				const kept = await stack.client.workflow(found.id);
+				const open = (kept.nodes ?? []).some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled && (n.parameters?.authentication ?? 'none') === 'none');
+				if (open) {
+					log(`"${workflow.name}" (kept from an earlier run) has a webhook without authentication: replacing it with the current example`);
+					if (found.active) await stack.client.deactivate(found.id).catch(() => undefined);
+					await stack.client.deleteWorkflow(found.id);
+					found = undefined;
+				}
+			}
 			const id = found ? found.id : (await stack.client.createWorkflow(workflow)).id;
 			const hasWebhook = workflow.nodes.some((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled);
 			let active = Boolean(found?.active);
@@ -119,7 +131,18 @@ async function main() {
 			imported.push({ file, id, name: workflow.name, kept: Boolean(found), active, webhooks });
 		}
 
+		// The editor answers (its page, not only the REST API) and every example is there.
+		const editor = await fetch(`${stack.url}/`);
+		const page = await editor.text();
+		if (!editor.ok || !/<div id="app"/.test(page)) throw new Error(`the editor at ${stack.url}/ answered ${editor.status} without its page`);
+		const names = new Set((await stack.client.workflows()).map((w) => w.name));
+		const missing = imported.filter((w) => !names.has(w.name));
+		if (missing.length) throw new Error(`examples missing in n8n: ${missing.map((w) => w.file).join(', ')}`);
+
 		const pgNote = stack.postgres.source === 'embedded PGlite' ? 'embedded PGlite (in memory, gone on Ctrl+C)' : stack.postgres.source;
+		const byFile = (file) => imported.find((w) => w.file === file);
+		const link = (file) => (byFile(file) ? `${stack.url}/workflow/${byFile(file).id}` : file);
+		const crm = byFile('crm-sync.json');
 		const lines = [
 			'',
 			'n8n with n8n-nodes-metakocka is running.',
@@ -127,12 +150,27 @@ async function main() {
 			`  Editor     ${stack.url}`,
 			`  Log in     ${stack.owner.email} / ${stack.owner.password}`,
 			'',
+			'  First three things to click:',
+			`    1. Open ${link('crm-sync.json')} and click "Execute workflow" (bottom of the canvas):`,
+			'       the sample contacts and orders pinned on its CRM webhook are synced into the sandbox.',
+			'       Click a Metakocka node to see what it did to each one ("created").',
+			'    2. Click "Execute workflow" again: every contact and order says "unchanged"; nothing was written.',
+			`    3. Open ${link('email-enrich-reply.json')} and click "Execute workflow": the sample email is`,
+			'       matched to its partner and offer, and the Reply node shows the drafted reply.',
+			'    Then add a node with "+" and search for "Metakocka".',
+			'',
+			'  Example workflows:',
+			...imported.map((w) => `    ${w.active ? '[active]  ' : '          '}${stack.url}/workflow/${w.id}  ${w.name}${w.kept ? ' (kept from an earlier run)' : ''}${w.webhooks.length ? `\n              POST ${w.webhooks.join(', ')}` : ''}`),
+			'',
+			`  Webhooks   need the header "${stack.webhookAuth.header}: ${stack.webhookAuth.value}" (credential "${stack.credentials.httpHeaderAuth.name}");`,
+			'             without it n8n answers 403 and runs nothing. For example:',
+			crm?.webhooks[0]
+				? `             curl -X POST ${crm.webhooks[0]} -H '${stack.webhookAuth.header}: ${stack.webhookAuth.value}' -H 'Content-Type: application/json' -d '{"contacts": [], "orders": []}'`
+				: '',
+			'',
 			`  Metakocka  sandbox ${stack.sandbox.baseUrl} (company ${stack.sandbox.companyId}, secret key ${stack.sandbox.secretKey}): credential "${stack.credentials.metakockaApi.name}"`,
 			`  Postgres   ${stack.postgres.host}:${stack.postgres.port}/${stack.postgres.database}, schema ${schema} (${pgNote}): credential "${stack.credentials.postgres.name}"`,
 			`  OpenAI     local test model ${stack.openai.baseUrl} (canned drafts, no real model): credential "${stack.credentials.openAiApi.name}"`,
-			'',
-			'  Example workflows (open one and click "Execute workflow"):',
-			...imported.map((w) => `    ${w.active ? '[active]  ' : '          '}${stack.url}/workflow/${w.id}  ${w.name}${w.kept ? ' (kept from an earlier run)' : ''}${w.webhooks.length ? `\n              POST ${w.webhooks.join(', ')}` : ''}`),
 			'',
 			`  n8n log    ${stack.n8n.logFile}`,
 			'',

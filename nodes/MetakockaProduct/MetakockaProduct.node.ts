@@ -27,7 +27,7 @@ export class MetakockaProduct implements INodeType {
 		credentials: [
 			{ name: 'metakockaApi', required: true },
 			{
-				// Mappings live in the user's own Postgres, reached through n8n's built-in Postgres credential by design (README, "Credentials").
+				// Mappings live in the user's own Postgres, reached through n8n's built-in Postgres credential by design (docs/credentials.md).
 				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references, n8n-nodes-base/node-class-description-credentials-name-unsuffixed
 				name: 'postgres',
 				required: true,

@@ -25,7 +25,7 @@ export class MetakockaTemplate implements INodeType {
 		credentials: [
 			{ name: 'metakockaApi', required: true },
 			{
-				// Templates live in the user's own Postgres, reached through n8n's built-in Postgres credential by design (README, "Credentials").
+				// Templates live in the user's own Postgres, reached through n8n's built-in Postgres credential by design (docs/credentials.md).
 				// Rendering an inline template needs no database, so the credential is hidden for it.
 				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references, n8n-nodes-base/node-class-description-credentials-name-unsuffixed
 				name: 'postgres',

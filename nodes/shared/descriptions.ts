@@ -82,7 +82,7 @@ export const outputModeParameter = (show: IDisplayOptions['show'], what: string)
 
 export const postgresNotice = (show: IDisplayOptions['show']): INodeProperties => ({
 	displayName:
-		'Mappings are kept in Postgres, in tables this node creates on first use. Select a Postgres credential above.',
+		'Mappings are kept in the Postgres of this node\'s Postgres credential, in tables the node creates on first use.',
 	name: 'postgresNotice',
 	type: 'notice',
 	displayOptions: { show },

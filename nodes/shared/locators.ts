@@ -8,6 +8,7 @@ function locator(
 	searchListMethod: string,
 	show: IDisplayOptions['show'],
 	description: string,
+	hint?: string,
 ): INodeProperties {
 	return {
 		displayName,
@@ -16,6 +17,7 @@ function locator(
 		default: { mode: 'list', value: '' },
 		required: true,
 		description,
+		...(hint ? { hint } : {}),
 		displayOptions: { show },
 		modes: [
 			{
@@ -36,13 +38,27 @@ function locator(
 }
 
 export const partnerLocator = (show: IDisplayOptions['show']) =>
-	locator('Partner', 'partner', 'searchPartners', show, 'The partner, picked from Metakocka or given by its Metakocka ID (mk_id)');
+	locator(
+		'Partner',
+		'partner',
+		'searchPartners',
+		show,
+		'The partner, picked from Metakocka or given by its Metakocka ID (mk_id)',
+		'The list starts with the partners of the latest sales orders and invoices; type a name, an email address or a tax number to search all partners',
+	);
 
 export const productLocator = (show: IDisplayOptions['show']) =>
 	locator('Product', 'product', 'searchProducts', show, 'The product, picked from Metakocka or given by its Metakocka ID (mk_id)');
 
 export const documentLocator = (show: IDisplayOptions['show']) =>
-	locator('Document', 'document', 'searchDocuments', show, 'The document, picked from Metakocka or given by its Metakocka ID (mk_id)');
+	locator(
+		'Document',
+		'document',
+		'searchDocuments',
+		show,
+		'The document, picked from Metakocka or given by its Metakocka ID (mk_id)',
+		'Newest first: number · partner · date · total · status. Type to search by number or partner.',
+	);
 
 export const warehouseLocator = (show: IDisplayOptions['show']) =>
 	locator('Warehouse', 'warehouse', 'searchWarehouses', show, 'The warehouse, picked from Metakocka or given by its Metakocka ID (mk_id)');

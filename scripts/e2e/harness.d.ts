@@ -34,10 +34,12 @@ export interface RuntimeInfo {
 }
 
 export class N8nClient {
-	constructor(baseUrl: string, options?: { cookie?: string; browserId?: string });
+	constructor(baseUrl: string, options?: { cookie?: string; browserId?: string; webhookHeaders?: Record<string, string> });
 	baseUrl: string;
 	cookie: string;
 	browserId: string;
+	/** Sent with every webhook() call unless `auth: false` (the examples' Header Auth). */
+	webhookHeaders: Record<string, string>;
 	request(method: string, urlPath: string, body?: unknown, options?: { headers?: Record<string, string> }): Promise<{ status: number; ok: boolean; json: any; text: string }>;
 	rest(method: string, urlPath: string, body?: unknown): Promise<any>;
 	settings(): Promise<any>;
@@ -51,7 +53,7 @@ export class N8nClient {
 	activate(id: string): Promise<any>;
 	deactivate(id: string): Promise<any>;
 	deleteWorkflow(id: string): Promise<void>;
-	webhook(path: string, body?: unknown, options?: { method?: string; timeoutMs?: number }): Promise<{ status: number; json: any; text: string }>;
+	webhook(path: string, body?: unknown, options?: { method?: string; timeoutMs?: number; auth?: boolean; headers?: Record<string, string> }): Promise<{ status: number; json: any; text: string }>;
 	executions(workflowId: string, limit?: number): Promise<Array<{ id: string; status: string; mode: string; [key: string]: unknown }>>;
 	execution(id: string, runtime?: { n8nDir: string }): Promise<ExecutionResult>;
 	waitForExecution(workflowId: string, options?: { knownIds?: string[]; timeoutMs?: number; runtime?: { n8nDir: string } }): Promise<ExecutionResult>;

@@ -243,10 +243,12 @@ async function startN8n({ runtime, userFolder, port, brokerPort, encryptionKey, 
 
 /** n8n's internal REST API as the editor uses it: the auth cookie plus the browser-id it was issued for. */
 class N8nClient {
-	constructor(baseUrl, { cookie = '', browserId = `n8n-nodes-metakocka-${crypto.randomBytes(6).toString('hex')}` } = {}) {
+	constructor(baseUrl, { cookie = '', browserId = `n8n-nodes-metakocka-${crypto.randomBytes(6).toString('hex')}`, webhookHeaders = {} } = {}) {
 		this.baseUrl = baseUrl.replace(/\/+$/, '');
 		this.cookie = cookie;
 		this.browserId = browserId;
+		// Sent with every webhook() call unless told otherwise: the examples' Header Auth.
+		this.webhookHeaders = webhookHeaders;
 	}
 
 	async request(method, urlPath, body, { headers = {} } = {}) {
@@ -343,13 +345,16 @@ class N8nClient {
 		await this.request('DELETE', `/rest/workflows/${id}`);
 	}
 
-	/** Calls a production webhook; retries while n8n is still registering it after activation. */
-	async webhook(webhookPath, body, { method = 'POST', timeoutMs = 30000 } = {}) {
+	/**
+	 * Calls a production webhook; retries while n8n is still registering it after activation. Sends
+	 * the client's webhookHeaders (the examples' Header Auth) unless `auth: false`; `headers` are added.
+	 */
+	async webhook(webhookPath, body, { method = 'POST', timeoutMs = 30000, auth = true, headers = {} } = {}) {
 		const started = Date.now();
 		for (;;) {
 			const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`, {
 				method,
-				headers: { 'content-type': 'application/json' },
+				headers: { 'content-type': 'application/json', ...(auth ? this.webhookHeaders : {}), ...headers },
 				body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
 			});
 			const text = await response.text();
@@ -425,7 +430,7 @@ function parseFlatted(text, runtime) {
 // --- credentials and workflows -------------------------------------------------------------------
 
 /** The credentials the example workflows use, pointed at this stack's services. */
-function credentialSpecs({ sandbox, postgres, openai }) {
+function credentialSpecs({ sandbox, postgres, openai, webhookToken }) {
 	return {
 		metakockaApi: { name: 'Metakocka sandbox', type: 'metakockaApi', data: { companyId: sandbox.companyId, secretKey: sandbox.secretKey, baseUrl: sandbox.baseUrl } },
 		postgres: {
@@ -443,11 +448,15 @@ function credentialSpecs({ sandbox, postgres, openai }) {
 			},
 		},
 		openAiApi: openai ? { name: 'OpenAI (local stub)', type: 'openAiApi', data: { apiKey: 'sk-local-stub', url: openai.baseUrl } } : undefined,
+		// The Header Auth every example webhook requires (they write to Metakocka or answer with its data).
+		httpHeaderAuth: webhookToken ? { name: 'Webhook token (examples)', type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${webhookToken}` } } : undefined,
 	};
 }
 
 const CREDENTIAL_SLOTS = {
 	'n8n-nodes-base.postgres': ['postgres'],
+	// Only a webhook that asks for Header Auth gets the credential (see adaptWorkflow).
+	'n8n-nodes-base.webhook': ['httpHeaderAuth'],
 	'@n8n/n8n-nodes-langchain.lmChatOpenAi': ['openAiApi'],
 	'@n8n/n8n-nodes-langchain.openAi': ['openAiApi'],
 };
@@ -483,7 +492,8 @@ function adaptWorkflow(workflow, { credentials, schema, patch = {}, name } = {})
 	if (name) wf.name = name;
 	for (const node of wf.nodes) {
 		const ours = node.type.startsWith(`${PACKAGE_NAME}.`);
-		const slots = ours ? (packageCredentialSlots()[node.type.replace(/Tool$/, '')] ?? []) : (CREDENTIAL_SLOTS[node.type] ?? []);
+		let slots = ours ? (packageCredentialSlots()[node.type.replace(/Tool$/, '')] ?? []) : (CREDENTIAL_SLOTS[node.type] ?? []);
+		if (node.type === 'n8n-nodes-base.webhook' && node.parameters?.authentication !== 'headerAuth') slots = [];
 		for (const slot of slots) {
 			if (credentials?.[slot]) node.credentials = { ...(node.credentials ?? {}), [slot]: { id: credentials[slot].id, name: credentials[slot].name } };
 		}
@@ -852,7 +862,13 @@ async function startStack(options = {}) {
 		/** executionId → [{worker (1-based), name, job}] from the workers' logs. */
 		stack.executionWorkers = () => executionWorkers(stack.workers ?? []);
 
-		const specs = credentialSpecs({ sandbox: stack.sandbox, postgres: stack.postgres, openai: stack.openai });
+		// The examples' webhook token: kept in the user folder like the encryption key, so it stays the same across restarts.
+		const tokenFile = path.join(userFolder, '.metakocka-webhook-token');
+		if (!fs.existsSync(tokenFile)) fs.writeFileSync(tokenFile, options.webhookToken ?? crypto.randomBytes(24).toString('hex'), { mode: 0o600 });
+		const webhookToken = fs.readFileSync(tokenFile, 'utf8').trim();
+		stack.webhookAuth = { header: 'Authorization', value: `Bearer ${webhookToken}` };
+		client.webhookHeaders = { authorization: stack.webhookAuth.value };
+		const specs = credentialSpecs({ sandbox: stack.sandbox, postgres: stack.postgres, openai: stack.openai, webhookToken });
 		stack.credentials = {};
 		for (const [slot, spec] of Object.entries(specs)) if (spec) stack.credentials[slot] = await client.ensureCredential(spec);
 		log(`credentials created in n8n: ${Object.values(stack.credentials).map((c) => `${c.name} (${c.type})`).join(', ')}`);

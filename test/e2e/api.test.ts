@@ -87,7 +87,7 @@ describe('e2e: the original REST API as webhook workflows (examples/api/*.json)'
 		for (const node of workflow.nodes) {
 			if (node.type !== 'n8n-nodes-base.webhook') continue;
 			expect(node.parameters).toMatchObject({ authentication: 'headerAuth', responseMode: 'responseNode' });
-			if (withHeaderAuth) node.credentials = { httpHeaderAuth: { id: headerAuth.id, name: headerAuth.name } };
+			node.credentials = withHeaderAuth ? { httpHeaderAuth: { id: headerAuth.id, name: headerAuth.name } } : {};
 		}
 		return workflow;
 	}

@@ -27,6 +27,8 @@ module.exports = async function globalSetup() {
 		browserId: stack.client.browserId,
 		owner: stack.owner,
 		credentials: stack.credentials,
+		// The Header Auth of the examples' webhooks.
+		webhookAuth: stack.webhookAuth,
 		sandbox: { baseUrl: stack.sandbox.baseUrl, companyId: stack.sandbox.companyId, secretKey: stack.sandbox.secretKey },
 		openai: stack.openai ? { baseUrl: stack.openai.baseUrl } : null,
 		postgres: stack.postgres,

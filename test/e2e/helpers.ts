@@ -11,6 +11,8 @@ export interface Stack {
 	browserId: string;
 	owner: { email: string; password: string };
 	credentials: Record<string, CredentialRef>;
+	/** The Header Auth the examples' webhooks require (credential httpHeaderAuth). */
+	webhookAuth: { header: string; value: string };
 	sandbox: { baseUrl: string; companyId: string; secretKey: string };
 	openai: { baseUrl: string } | null;
 	postgres: { host: string; port: number; database: string; user: string; password?: string };
@@ -33,7 +35,7 @@ export function stack(): Stack {
 }
 
 export function client(s: Stack = stack()): N8nClient {
-	return new N8nClient(s.url, { cookie: s.cookie, browserId: s.browserId });
+	return new N8nClient(s.url, { cookie: s.cookie, browserId: s.browserId, webhookHeaders: { authorization: s.webhookAuth.value } });
 }
 
 export function pool(s: Stack = stack()): Pool {
@@ -65,13 +67,11 @@ export async function importAndActivate(n8n: N8nClient, workflow: WorkflowJson):
 	return created.id;
 }
 
-/** The sample the example's "Sample CRM data" Code node returns, so the webhook gets the same data. */
-export function sampleFromCodeNode(workflow: WorkflowJson, nodeName: string): any {
-	const node = workflow.nodes.find((n) => n.name === nodeName);
-	const code = String(node?.parameters.jsCode ?? '');
-	const match = /return \[\{ json: \{ body: ([\s\S]*) \} \}\];/.exec(code);
-	if (!match) throw new Error(`No sample in ${nodeName}`);
-	return JSON.parse(match[1]);
+/** The body of the sample pinned on an example's webhook node, so a call gets the same data as the editor's run. */
+export function pinnedSample(workflow: WorkflowJson, nodeName: string): any {
+	const pinned = (workflow.pinData as Record<string, Array<{ json: { body?: unknown } }>> | undefined)?.[nodeName];
+	if (!pinned?.[0]?.json?.body) throw new Error(`No pinned sample on ${nodeName}`);
+	return JSON.parse(JSON.stringify(pinned[0].json.body));
 }
 
 /**

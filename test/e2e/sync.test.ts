@@ -3,7 +3,7 @@
 import type { Pool } from 'pg';
 
 import type { N8nClient } from '../../scripts/e2e/harness';
-import { client, example, importAndActivate, pool, sampleFromCodeNode, sandbox, stack } from './helpers';
+import { client, example, importAndActivate, pool, pinnedSample, sandbox, stack } from './helpers';
 
 interface SyncResult {
 	crmId: string;
@@ -22,7 +22,7 @@ describe('e2e: CRM → Contact Sync → Sales Document Sync (examples/crm-sync.j
 		n8n = client();
 		db = pool();
 		const workflow = example('crm-sync.json');
-		sample = sampleFromCodeNode(workflow, 'Sample CRM data');
+		sample = pinnedSample(workflow, 'CRM webhook');
 		workflowId = await importAndActivate(n8n, workflow);
 	});
 	afterAll(async () => {

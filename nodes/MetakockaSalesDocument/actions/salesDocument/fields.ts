@@ -217,7 +217,7 @@ export function lineParameters(show: Show, defaultSource: 'fields' | 'json'): IN
 							type: 'string',
 							default: '',
 							placeholder: '10 or 10;5',
-							description: 'Percent;	chained discounts separated by \';\'',
+							description: 'Percent; chained discounts separated by \';\'',
 						},
 						{
 							displayName: 'Name',
@@ -252,7 +252,7 @@ export function lineParameters(show: Show, defaultSource: 'fields' | 'json'): IN
 							type: 'string',
 							default: '',
 							placeholder: 'EX4',
-							description: 'Metakocka tax code;	leave empty to give a tax factor instead',
+							description: 'Metakocka tax code; leave empty to give a tax factor instead',
 						},
 						{
 							displayName: 'Tax Factor',
@@ -267,7 +267,7 @@ export function lineParameters(show: Show, defaultSource: 'fields' | 'json'): IN
 							name: 'unit',
 							type: 'string',
 							default: '',
-							description: 'Only for a product not yet in Metakocka:	it is created with this unit (kos, kg…)',
+							description: 'Only for a product not yet in Metakocka: it is created with this unit (kos, kg…)',
 						},
 					],
 				},

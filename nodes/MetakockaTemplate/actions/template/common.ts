@@ -13,7 +13,7 @@ export function storeProperties(): INodeProperties[] {
 	return [
 		{
 			displayName:
-				'Templates are kept in Postgres, per Metakocka company, in a table this node creates on first use. Select a Postgres credential above.',
+				'Templates are kept in the Postgres of this node\'s Postgres credential, per Metakocka company, in a table the node creates on first use.',
 			name: 'postgresNotice',
 			type: 'notice',
 			displayOptions: storeDisplay,
