@@ -251,17 +251,37 @@ class N8nClient {
 		this.webhookHeaders = webhookHeaders;
 	}
 
+	/**
+	 * One call to n8n. A read that fails before any answer (a kept-alive connection n8n closed meanwhile:
+	 * "fetch failed", other side closed) is tried again; a write is not (it may have arrived), and the
+	 * error names the call and the cause.
+	 */
 	async request(method, urlPath, body, { headers = {} } = {}) {
-		const response = await fetch(`${this.baseUrl}${urlPath}`, {
-			method,
-			headers: {
-				'browser-id': this.browserId,
-				...(this.cookie ? { cookie: this.cookie } : {}),
-				...(body === undefined ? {} : { 'content-type': 'application/json' }),
-				...headers,
-			},
-			body: body === undefined ? undefined : JSON.stringify(body),
-		});
+		let response;
+		for (let attempt = 1; ; attempt++) {
+			try {
+				response = await fetch(`${this.baseUrl}${urlPath}`, {
+					method,
+					headers: {
+						'browser-id': this.browserId,
+						...(this.cookie ? { cookie: this.cookie } : {}),
+						...(body === undefined ? {} : { 'content-type': 'application/json' }),
+						...headers,
+					},
+					body: body === undefined ? undefined : JSON.stringify(body),
+				});
+				break;
+			} catch (error) {
+				const cause = error.cause?.code ?? error.cause?.message ?? error.message;
+				if (method === 'GET' && attempt < 3) {
+					await sleep(500 * attempt);
+					continue;
+				}
+				const failure = new Error(`${method} ${urlPath}: no answer from n8n (${cause})`);
+				failure.noAnswer = true;
+				throw failure;
+			}
+		}
 		const setCookie = response.headers.getSetCookie?.() ?? [];
 		for (const c of setCookie) {
 			const auth = /^(n8n-auth=[^;]*)/.exec(c);
@@ -324,7 +344,15 @@ class N8nClient {
 
 	async createWorkflow(workflow) {
 		const { id: _drop, active: _active, versionId: _v, ...body } = workflow;
-		return await this.rest('POST', '/workflows', { ...body, active: false });
+		try {
+			return await this.rest('POST', '/workflows', { ...body, active: false });
+		} catch (error) {
+			if (!error.noAnswer) throw error;
+			// No answer: created or not? Look before sending it again.
+			const existing = (await this.workflows()).find((w) => w.name === workflow.name);
+			if (existing) return existing;
+			return await this.rest('POST', '/workflows', { ...body, active: false });
+		}
 	}
 
 	async workflow(id) {

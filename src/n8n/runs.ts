@@ -45,7 +45,8 @@ export interface RunInfo {
 
 /** Mapping Store → Keep Run History (Days), checked before anything runs. */
 export function runHistoryDays(ctx: IExecuteFunctions): number | undefined {
-	const raw = ctx.getNodeParameter('mappingStore.runHistoryDays', 0, undefined) as unknown;
+	// n8n treats an undefined fallback as none and throws "Could not get parameter" when the option is not set.
+	const raw = ctx.getNodeParameter('mappingStore.runHistoryDays', 0, null) as unknown;
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	const days = Number(raw);
 	if (!Number.isInteger(days) || days < 1 || days > MAX_RUN_RETENTION_DAYS) {

@@ -2,14 +2,28 @@
 // opens the example workflows in the real editor, saves screenshots under test-output/e2e/, and
 // checks that each Metakocka node shows with its name and its icon (loaded), not as n8n's
 // "node not installed" placeholder. A control workflow with a node type the package does not have
-// shows that the same check does fail on a missing node.
+// shows that the same check does fail on a missing node. Then what a newcomer does first: the node
+// picker's search finds each of the 8 nodes by its own name, and the crm-sync example runs from the
+// editor's main "Execute workflow" button (with the sample pinned on its webhook), twice.
 import { mkdirSync } from 'fs';
 import { join } from 'path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-import type { N8nClient, WorkflowJson } from '../../scripts/e2e/harness';
+import { adaptWorkflow, readExample, type N8nClient, type WorkflowJson } from '../../scripts/e2e/harness';
 import { CHROMIUM_ARGS, ensureChromium } from '../../scripts/e2e/ensure-chromium';
-import { client, example, OUTPUT_DIR, stack } from './helpers';
+import { client, example, OUTPUT_DIR, pinnedSample, pool, sandbox, stack, uniqueCrmSample } from './helpers';
+
+// The 8 nodes as the picker names them.
+const NODE_NAMES = [
+	'Metakocka AI Context',
+	'Metakocka Contact',
+	'Metakocka Email Enricher',
+	'Metakocka Product',
+	'Metakocka Sales Document',
+	'Metakocka Template',
+	'Metakocka Trigger',
+	'Metakocka Webhook Trigger',
+];
 
 interface NodeView {
 	name: string;
@@ -115,5 +129,96 @@ describe('e2e: the n8n editor renders the Metakocka nodes', () => {
 		} finally {
 			await page.close();
 		}
+	});
+
+	describe('what a newcomer does first', () => {
+		let page: Page;
+		let workflowId: string;
+		let schema: string;
+
+		beforeAll(async () => {
+			// crm-sync with a sample of this run's own (names, ids, emails), so it adopts nothing another suite created.
+			// Its own schema too: the sync suite checks the mapping rows of the shared one.
+			const run = Date.now().toString(36);
+			const s = stack();
+			schema = `${s.schema}_editor`;
+			const db = pool(s);
+			await db.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+			await db.end();
+			const workflow = adaptWorkflow(readExample('crm-sync.json'), { credentials: s.credentials, schema, name: 'editor check: crm-sync from the Execute button' });
+			const sample = uniqueCrmSample(pinnedSample(workflow, 'CRM webhook'), run);
+			const pinned = (workflow.pinData as Record<string, Array<{ json: Record<string, unknown> }>>)['CRM webhook'];
+			workflow.pinData = { 'CRM webhook': [{ json: { ...pinned[0].json, body: sample } }] };
+			workflowId = (await n8n.createWorkflow(workflow)).id;
+			created.push(workflowId);
+			page = await context.newPage();
+			await page.goto(`${stack().url}/workflow/${workflowId}`, { waitUntil: 'domcontentloaded' });
+			await page.waitForSelector('[data-test-id="canvas-node"]', { timeout: 60000 });
+			await page.waitForLoadState('networkidle').catch(() => undefined);
+		});
+		afterAll(async () => {
+			await page?.close();
+			const db = pool(stack());
+			await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+			await db.end();
+		});
+
+		/** Types into the picker's search box (opened with the canvas "+" button); the names it lists. */
+		async function pickerSearch(query: string): Promise<string[]> {
+			const search = page.locator('[data-test-id="node-creator-search-bar"]');
+			if (!(await search.isVisible().catch(() => false))) {
+				await page.locator('[data-test-id="node-creator-plus-button"]').first().click();
+				await search.waitFor({ state: 'visible', timeout: 15000 });
+			}
+			await search.fill('');
+			await search.fill(query);
+			const names = page.locator('[data-test-id="node-creator"] [data-test-id="node-creator-item-name"]');
+			// The list follows the typing; wait until it has settled on results for this query.
+			await page.waitForTimeout(400);
+			await names.first().waitFor({ state: 'visible', timeout: 10000 }).catch(() => undefined);
+			return (await names.allTextContents()).map((t) => t.trim());
+		}
+
+		it.each(NODE_NAMES)('the node picker finds "%s" by its name', async (name) => {
+			const found = await pickerSearch(name);
+			expect(found).toContain(name);
+		});
+
+		it('searching "Metakocka" lists all 8 nodes, and "AI Context" finds the AI Context node', async () => {
+			const all = await pickerSearch('Metakocka');
+			await page.screenshot({ path: join(OUTPUT_DIR, 'editor-picker-metakocka.png') });
+			for (const name of NODE_NAMES) expect(all).toContain(name);
+			expect(await pickerSearch('AI Context')).toContain('Metakocka AI Context');
+			await page.keyboard.press('Escape');
+		});
+
+		it('crm-sync runs from the main Execute workflow button: first run creates, the second writes nothing', async () => {
+			{
+				const clickAndWait = async (knownIds: string[]) => {
+					const button = page.locator('[data-test-id="execute-workflow-button"]');
+					await expect(button.count()).resolves.toBe(1);
+					await button.click();
+					return await n8n.waitForExecution(workflowId, { knownIds, timeoutMs: 120000 });
+				};
+				await sandbox.post('counters/reset');
+				const first = await clickAndWait([]);
+				await page.screenshot({ path: join(OUTPUT_DIR, 'editor-crm-sync-executed.png') });
+				expect(first).toMatchObject({ status: 'success', mode: 'manual' });
+				const summary = first.runData.Summary[0] as { contacts: Array<{ status: string }>; orders: Array<{ status: string }> };
+				expect(summary.contacts.map((c) => c.status)).toEqual(['created', 'created']);
+				expect(summary.orders.map((o) => o.status)).toEqual(['created', 'created']);
+				expect((await sandbox.get<Record<string, number>>('counters')).__writes_applied).toBeGreaterThanOrEqual(4);
+
+				await sandbox.post('counters/reset');
+				const second = await clickAndWait([first.id]);
+				expect(second).toMatchObject({ status: 'success', mode: 'manual' });
+				const again = second.runData.Summary[0] as typeof summary;
+				expect([...again.contacts, ...again.orders].map((r) => r.status)).toEqual(['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+				expect((await sandbox.get<Record<string, number>>('counters')).__writes_applied ?? 0).toBe(0);
+				// The editor shows the run: every node of the chain has its success mark.
+				const ok = await page.locator('[data-test-id="canvas-node"][data-node-name="Metakocka Sales Document"] [data-test-id="canvas-node-status-success"]').count();
+				expect(ok).toBe(1);
+			}
+		});
 	});
 });

@@ -74,6 +74,14 @@ export function pinnedSample(workflow: WorkflowJson, nodeName: string): any {
 	return JSON.parse(JSON.stringify(pinned[0].json.body));
 }
 
+/** crm-sync's sample made this run's own (ids, names, emails; no tax number), so it adopts nothing another suite created. */
+export function uniqueCrmSample(sample: any, run: string): any {
+	const copy = JSON.parse(JSON.stringify(sample));
+	for (const c of copy.contacts) Object.assign(c, { id: `${c.id}-${run}`, name: `${c.name} ${run}`, email: `${run}.${c.email}`, taxNumber: undefined });
+	for (const o of copy.orders) Object.assign(o, { id: `${o.id}-${run}`, number: `${o.number}-${run}`, contactId: `${o.contactId}-${run}` });
+	return copy;
+}
+
 /**
  * An n8n of the suite's own (for what the shared one cannot do: a restart, queue mode), with its own
  * sandbox, installing the package the global setup packed. Logs go to test-output/e2e/<name>.log.
