@@ -111,14 +111,17 @@ function npmLogCounts(logFile) {
 	} catch {
 		return { manifests: 0, tarballs: 0 };
 	}
-	let manifests = 0;
-	let tarballs = 0;
+	// A tarball fetched into an empty cache is logged twice (fetch, then cache): count each URL once.
+	const manifests = new Set();
+	const tarballs = new Set();
 	for (const line of text.split('\n')) {
 		if (!line.startsWith('npm http ')) continue;
-		if (/\.tgz\b/.test(line)) tarballs += 1;
-		else if (line.startsWith('npm http fetch ')) manifests += 1;
+		const url = /https?:\/\/\S+/.exec(line)?.[0];
+		if (!url) continue;
+		if (/\.tgz$/.test(url)) tarballs.add(url);
+		else if (line.startsWith('npm http fetch ')) manifests.add(url);
 	}
-	return { manifests, tarballs };
+	return { manifests: manifests.size, tarballs: tarballs.size };
 }
 
 // --- progress --------------------------------------------------------------------------------------

@@ -83,6 +83,8 @@ describe('scripts/n8n-runtime.js', () => {
 					'npm http fetch GET 200 https://registry.npmjs.org/@n8n%2fconfig 12ms (cache revalidated)',
 					'npm http cache is-number@https://registry.npmjs.org/is-number/-/is-number-7.0.0.tgz 1ms (cache hit)',
 					'npm http fetch GET 200 https://registry.npmjs.org/zod/-/zod-3.25.76.tgz 80ms (cache miss)',
+					'npm http cache zod@https://registry.npmjs.org/zod/-/zod-3.25.76.tgz 2ms (cache hit)',
+					'npm http fetch GET 200 https://registry.npmjs.org/n8n 12ms (cache revalidated)',
 					'npm warn deprecated something',
 				].join('\n'),
 			);
@@ -108,7 +110,7 @@ describe('scripts/n8n-runtime.js', () => {
 	});
 
 	it('the install prints progress lines from its watcher while the installing process is blocked', () => {
-		// The watcher as ensureN8n starts it, around a synchronous step that blocks this process for 1.5 s.
+		// The watcher as ensureN8n starts it, around a synchronous step that blocks this process for 6 s (the watcher needs a moment to start on a busy machine).
 		const dir = mkdtempSync(join(tmpdir(), 'mk-runtime-progress-'));
 		try {
 			const script = `
@@ -116,7 +118,7 @@ describe('scripts/n8n-runtime.js', () => {
 				const fs = require('fs');
 				fs.mkdirSync(${JSON.stringify(join(dir, 'node_modules', 'x'))}, { recursive: true });
 				const stop = r.startProgress({ label: 'test', dir: ${JSON.stringify(dir)} });
-				require('child_process').execFileSync(process.execPath, ['-e', 'setTimeout(() => {}, 1500)']);
+				require('child_process').execFileSync(process.execPath, ['-e', 'setTimeout(() => {}, 6000)']);
 				stop();`;
 			const run = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, N8N_METAKOCKA_PROGRESS_MS: '300' }, encoding: 'utf8' });
 			expect(run.status).toBe(0);
