@@ -227,6 +227,21 @@ export class World {
 		return made;
 	}
 
+	/** Remembers what a replayed write created, for cleanup. */
+	record(method: string, sent: Json, answer: Json | undefined): void {
+		if (answer?.opr_code !== undefined && answer.opr_code !== '0') return;
+		if (method === 'put_document' && !sent.mk_id && answer?.mk_id) {
+			const dt = String(sent.doc_type);
+			const made = { doc_type: dt, mk_id: String(answer.mk_id), count_code: answer.count_code };
+			this.created.push(dt === 'sales_order' || dt.startsWith('warehouse_') ? { method: 'delete_document', body: { doc_type: dt, mk_id: made.mk_id } } : { method: 'leftover', body: made });
+			for (const a of Array.isArray(answer.attachment_list) ? (answer.attachment_list as Json[]) : []) {
+				if (a.bill_mk_id) this.created.push({ method: 'leftover', body: { doc_type: 'sales_bill_domestic', mk_id: String(a.bill_mk_id), note: 'create_invoice' } });
+			}
+		}
+		if (method === 'add_partner' && answer?.mk_id) this.created.push({ method: 'leftover', body: { partner: String(answer.mk_id), note: 'Metakocka has no delete_partner' } });
+		if (method === 'update_document' && sent.create_invoice) this.created.push({ method: 'leftover', body: { note: `invoice created from sales order ${String(sent.mk_id)} (create_invoice)` } });
+	}
+
 	/** Deletes what Metakocka lets the API delete (sales orders, warehouse documents, products); returns what stays. */
 	async cleanup(): Promise<Json[]> {
 		const left: Json[] = [];
@@ -385,6 +400,7 @@ export async function prepare(world: World, pair: Pair): Promise<Json> {
 export async function replay(world: World, pair: Pair): Promise<Replay> {
 	const sent = await prepare(world, pair);
 	const r = await post(world.target, pair.method, sent);
+	world.record(pair.method, sent, r.json);
 	const problems: string[] = [];
 	let missing: string[] = [];
 	if (pair.method === 'report') {
