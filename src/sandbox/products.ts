@@ -21,7 +21,7 @@ export function findProduct(c: Company, by: { mk_id?: string; count_code?: strin
 	return undefined;
 }
 
-/** Create a product from flat fields (product_add, or a document line with `unit`). */
+/** Create a product from flat fields (product_add, or a document line with `unit` [DOC:documents_put_document_whdocs.md]); service/sales/purchasing default false [DOC:product_concept.md]. */
 export function createProduct(c: Company, src: Obj): Product {
 	const fields: Obj = { service: 'false', sales: 'false', purchasing: 'false', activated: 'true', eshop_sync: 'false' };
 	for (const [k, v] of Object.entries(src)) if (!CONTROL_KEYS.has(k) && v !== null && v !== undefined) fields[k] = stringify(v);

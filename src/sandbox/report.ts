@@ -13,7 +13,7 @@ export const isRaw = (r: Obj | RawReply): r is RawReply => Buffer.isBuffer((r as
 
 const REPORT_TYPES = ['PDF', 'XLS', 'CSV', 'XML', 'HTM', 'JSN', 'POI', 'ESL'];
 
-/** A small but valid single-page PDF (correct xref offsets) showing the given lines. */
+/** A small but valid single-page PDF (correct xref offsets) showing the given lines; the printout's content is [INF]. */
 export function makePdf(lines: string[]): Buffer {
 	const esc = (s: string): string => ascii(s).replace(/([\\()])/g, '\\$1');
 	const content = ['BT', '/F1 12 Tf', '50 800 Td', '16 TL', ...lines.map((l) => `(${esc(l)}) Tj T*`), 'ET'].join('\n');
@@ -74,8 +74,10 @@ function buildFile(c: Company, body: Obj): RawReply | Obj {
 }
 
 /**
- * Async flow: `async:"true"` → token; polling with the token answers `progress` once, then the
- * download `url` (no progress) [DOC:report_async.md]. The URL is served by this sandbox.
+ * Async flow: `async:"true"` → token; polling with the token answers `progress`, then the download
+ * `url` (no progress) [DOC:report_async.md]; `progress` exactly once is [INF]. The URL is served by this sandbox.
+ * Any report_id prints any document [INF]: which template fits which doc_type is the package's check
+ * (38 = bill report [DOC:report_concept.md], 37 = offer [OBS time-4-action/t4a-admin lib/metakocka.ts]).
  */
 export function report(c: Company, body: Obj, baseUrl: string): RawReply | Obj {
 	const token = text(body.token);

@@ -27,8 +27,9 @@ export function docWarehouse(c: Company, doc: Doc): Warehouse | undefined {
 const isMaterial = (p: Product | undefined): boolean => !!p && str(p.fields.service) !== 'true';
 
 /**
- * Current stock = base rows + document movements: acceptance notes add, packing lists remove, open
- * sales orders reserve (a new order raises reserved_amount, not amount [OBS]). Bills do not move stock [INF].
+ * Current stock = base rows + document movements: acceptance notes add, packing lists remove [INF: the
+ * docs name the types (Prevzemnica, Dobavnica), not their stock effect], open sales orders reserve (a new
+ * order raises reserved_amount, not amount [OBS recharge-si/recharge-hub]). Bills do not move stock [INF].
  */
 export function computeStock(c: Company): StockView[] {
 	const rows: StockView[] = c.stock.map((r) => ({ ...r, reserved: 0, stocked: true }));
@@ -173,7 +174,7 @@ export function syncStock(c: Company, body: Obj): Obj {
 	return reply;
 }
 
-/** Adjust base rows so that the computed amount for (warehouse, product) becomes `target`. */
+/** Adjust base rows so that the computed amount for (warehouse, product) becomes `target` (sync_stock's inventory) [INF]. */
 function setStock(c: Company, current: StockView[], wh: string, pid: string, target: number): void {
 	const now = current.filter((r) => r.warehouse_id === wh && r.product_mk_id === pid).reduce((s, r) => s + r.amount, 0);
 	const delta = target - now;
