@@ -89,3 +89,18 @@ describe('Get PDF (finding 11)', () => {
 		expect(env.sandbox.counters().report).toBeUndefined();
 	});
 });
+
+describe('Search (finding 11)', () => {
+	it('refuses order and last-change filters where Metakocka documents none', async () => {
+		env.sandbox.resetCounters();
+		const order = await errorOf(run(env, { operation: 'search', docType: 'sales_bill_domestic', query: '', filters: {}, advancedFilters: {}, returnAll: true, searchOptions: { order_direction: 'desc' } }));
+		expect(order.message).toContain('"Order" is documented for sales orders and warehouse documents only');
+		const change = await errorOf(
+			run(env, { operation: 'search', docType: 'sales_offer', query: '', filters: {}, advancedFilters: { filter: [{ type: 'last_change_from', value: '2026-01-01T00:00:00+01:00' }] }, returnAll: true, searchOptions: {} }),
+		);
+		expect(change.message).toContain('documented for sales orders only');
+		expect(env.sandbox.counters().search).toBeUndefined();
+		const ok = await run(env, { operation: 'search', docType: 'sales_order', query: '', filters: {}, advancedFilters: {}, returnAll: false, limit: 2, searchOptions: { order_direction: 'desc' } });
+		expect(ok.length).toBeGreaterThan(0);
+	});
+});

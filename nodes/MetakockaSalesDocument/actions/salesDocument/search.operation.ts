@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { SearchParams } from '../../../../src/client';
+import { hasLastChangeFilter, orderDirectionFor, type SearchParams } from '../../../../src/client';
 import { InputError } from '../../../../src/input';
 import { getClient, runPerItem } from '../../../../src/n8n';
 import { returnAllOrLimit } from '../../../shared/descriptions';
@@ -129,8 +129,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			query_advance.push({ type, value: day });
 		}
 		if (String(filters.status_list ?? '').trim()) query_advance.push({ type: 'status_list', value: String(filters.status_list).trim() });
+		// Documented for sales orders (and warehouse documents) only: elsewhere Metakocka may ignore them (search_examples.md).
+		if (order_direction && !orderDirectionFor(docType, order_direction)) {
+			throw new InputError(i, 'Order', `is documented for sales orders and warehouse documents only, not ${docType}; leave it out`);
+		}
 		advanced.forEach((f, n) => {
 			if (!String(f.value ?? '').trim()) throw new InputError(i, `advancedFilters.filter.${n}.value`, `is required for filter ${f.type}`);
+			if (/^last_change_(from|to)$/.test(f.type) && !hasLastChangeFilter(docType)) {
+				throw new InputError(i, `advancedFilters.filter.${n}.type`, `is ${f.type}, documented for sales orders only (not ${docType}): Metakocka may ignore it and answer every document`);
+			}
 			query_advance.push({ type: f.type, value: String(f.value).trim() });
 		});
 
