@@ -1,39 +1,23 @@
 import {
-	NodeConnectionTypes,
 	type IExecuteFunctions,
 	type INodeExecutionData,
 	type INodeType,
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
+import { actionNode } from '../shared/node';
 import { productOperations, productProperties } from './actions/product';
 import { router } from './actions/router';
 import { warehouseOperations, warehouseProperties } from './actions/warehouse';
 import { listSearch } from '../shared/methods/listSearch';
 
 export class MetakockaProduct implements INodeType {
-	description: INodeTypeDescription = {
+	description: INodeTypeDescription = actionNode({
 		displayName: 'Metakocka Product',
 		name: 'metakockaProduct',
-		icon: { light: 'file:../shared/metakocka.svg', dark: 'file:../shared/metakocka.dark.svg' },
-		group: ['transform'],
-		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Get, create, update, sync and import products, and read warehouse stock, in Metakocka ERP',
-		defaults: { name: 'Metakocka Product' },
-		usableAsTool: true,
-		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'metakockaApi', required: true },
-			{
-				// Mappings live in the user's own Postgres, reached through n8n's built-in Postgres credential by design (docs/credentials.md).
-				// eslint-disable-next-line @n8n/community-nodes/no-credential-reuse, @n8n/community-nodes/valid-credential-references, n8n-nodes-base/node-class-description-credentials-name-unsuffixed
-				name: 'postgres',
-				required: true,
-				displayOptions: { show: { operation: ['sync', 'import', 'getMappings'] } },
-			},
-		],
+		postgres: { show: { operation: ['sync', 'import', 'getMappings'] } },
 		properties: [
 			{
 				displayName: 'Resource',
@@ -51,7 +35,7 @@ export class MetakockaProduct implements INodeType {
 			...productProperties,
 			...warehouseProperties,
 		],
-	};
+	});
 
 	methods = { listSearch };
 

@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
 	type ILoadOptionsFunctions,
@@ -10,28 +9,22 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import type { DocType } from '../../src/client';
-import { getClient, runPoll, toNodeError } from '../../src/n8n';
-import { pollChanges, sampleChanges, type PollOptions, type TriggerCursor, type Watch } from '../../src/trigger';
-import { docTypeOptions } from '../MetakockaSalesDocument/actions/salesDocument/fields';
+import { triggerNode } from '../shared/node';
+import { type DocType, getClient, pollChanges, type PollOptions, runPoll, sampleChanges, toNodeError, type TriggerCursor, type Watch } from '../../src';
+import { docTypeOptions } from '../shared/docTypes';
 
 /** Share of n8n's poll budget spent reading; the rest is left for handing the items on. */
 const BUDGET_SHARE = 0.8;
 
 export class MetakockaTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Metakocka Trigger',
-		name: 'metakockaTrigger',
-		icon: { light: 'file:../shared/metakocka.svg', dark: 'file:../shared/metakocka.dark.svg' },
-		group: ['trigger'],
-		version: 1,
-		subtitle: '={{"On changed " + $parameter["watch"]}}',
-		description: 'Starts the workflow when documents, partners, products or stock change in Metakocka ERP',
-		defaults: { name: 'Metakocka Trigger' },
+		...triggerNode({
+			displayName: 'Metakocka Trigger',
+			name: 'metakockaTrigger',
+			subtitle: '={{"On changed " + $parameter["watch"]}}',
+			description: 'Starts the workflow when documents, partners, products or stock change in Metakocka ERP',
+		}),
 		polling: true,
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'metakockaApi', required: true }],
 		properties: [
 			{
 				displayName: 'Watch',

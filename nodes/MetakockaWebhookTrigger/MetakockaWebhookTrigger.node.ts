@@ -1,5 +1,4 @@
 import {
-	NodeConnectionTypes,
 	NodeOperationError,
 	type IDataObject,
 	type IHookFunctions,
@@ -9,6 +8,7 @@ import {
 	type IWebhookResponseData,
 } from 'n8n-workflow';
 
+import { triggerNode } from '../shared/node';
 import {
 	admitDelivery,
 	checkDelivery,
@@ -18,22 +18,19 @@ import {
 	type ReplayState,
 	validateClientSecret,
 	webhookItems,
-} from '../../src/trigger';
+} from '../../src';
 
 type RawRequest = { rawBody?: Buffer | string; readRawBody?: () => Promise<void> };
 
 export class MetakockaWebhookTrigger implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Metakocka Webhook Trigger',
-		name: 'metakockaWebhookTrigger',
-		icon: { light: 'file:../shared/metakocka.svg', dark: 'file:../shared/metakocka.dark.svg' },
-		group: ['trigger'],
-		version: 1,
-		subtitle: 'On stock update',
-		description: "Starts the workflow when Metakocka ERP sends a webhook (stock of a product recalculated)",
-		defaults: { name: 'Metakocka Webhook Trigger' },
-		inputs: [],
-		outputs: [NodeConnectionTypes.Main],
+		...triggerNode({
+			displayName: 'Metakocka Webhook Trigger',
+			name: 'metakockaWebhookTrigger',
+			subtitle: 'On stock update',
+			description: "Starts the workflow when Metakocka ERP sends a webhook (stock of a product recalculated)",
+			metakockaCredential: false,
+		}),
 		webhooks: [
 			{
 				name: 'default',

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, openStore, runPerItem } from '../../src/n8n';
-import type { MappingEntity } from '../../src/store';
-import { listMappings } from '../../src/sync/mappings';
+import { getClient, listMappings, type MappingEntity, openStore, runPerItem } from '../../src';
 import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from './descriptions';
 
 const REPOSITORY = { contact: 'contacts', sales_document: 'salesDocuments', product: 'products' } as const;

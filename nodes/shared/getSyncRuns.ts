@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { getClient, openStore, runPerItem } from '../../src/n8n';
+import { getClient, openStore, runPerItem } from '../../src';
 import { mappingStoreOptions, postgresNotice, returnAllOrLimit } from './descriptions';
 
 /** Get Sync Runs, the same for every node with Sync and Import: the run history of the company. */

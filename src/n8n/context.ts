@@ -12,6 +12,8 @@ type CredentialCtx = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export const METAKOCKA_CREDENTIAL = 'metakockaApi';
 export const POSTGRES_CREDENTIAL = 'postgres';
+/** n8n's built-in OpenAI credential (any OpenAI-compatible base URL), for drafting replies. */
+export const OPENAI_CREDENTIAL = 'openAiApi';
 
 export function metakockaCredentials(raw: ICredentialDataDecryptedObject): MetakockaCredentials {
 	return {

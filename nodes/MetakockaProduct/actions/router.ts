@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { route } from '../../../src/n8n';
+import { route } from '../../../src';
 import * as product from './product';
 import * as warehouse from './warehouse';
 

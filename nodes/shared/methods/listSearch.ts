@@ -1,7 +1,6 @@
 import type { ILoadOptionsFunctions, INodeListSearchItems, INodeListSearchResult } from 'n8n-workflow';
 
-import { getClient, toNodeError } from '../../../src/n8n';
-import type { DocType, MkDocument, Partner, PartnerBlock, SearchDocType } from '../../../src/client';
+import { type DocType, getClient, type MkDocument, type Partner, type PartnerBlock, type SearchDocType, toNodeError } from '../../../src';
 
 const PAGE = 50;
 // Whole documents are bigger than bare hits: a shorter page keeps a picker request small.

@@ -104,7 +104,7 @@ describe('Sync run history, Output mode and Get Sync Runs', () => {
 	it('records a run stopped by bad input, and checks Keep Run History before anything runs', async () => {
 		const count = async () => (await env.pool.query(`SELECT count(*)::int AS n FROM ${env.schema}.metakocka_sync_runs`)).rows[0].n as number;
 		const n = await count();
-		await expect(sync([{ id: 'run-x', name: 'X'.repeat(101) }])).rejects.toThrow(/customer/);
+		await expect(sync([{ id: 'run-x', name: 'X'.repeat(101) }])).rejects.toThrow(/^"Name" must be at most 100 characters/);
 		expect(await count()).toBe(n + 1);
 		const [last] = await runs({ onlyFailed: true });
 		expect(last).toMatchObject({ total: 1, failed: 1 });

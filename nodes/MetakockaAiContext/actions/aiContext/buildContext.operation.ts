@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildContext, createContextCache } from '../../../../src/ai';
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
+import { buildContext, createContextCache, getClient, runPerItem, validateAll } from '../../../../src';
 import { contextJson, readContextOptions, readRequest } from './common';
 
 // Input and context options are shared with Generate Response (see common.ts).

@@ -1,17 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import {
-	contextRequestFromEnriched,
-	DEFAULT_CONTEXT_DOC_TYPES,
-	DEFAULT_MAX_CHARS,
-	type BuildContextOptions,
-	type BuiltContext,
-	type ContextRequest,
-	type EntityRef,
-} from '../../../../src/ai';
-import { DOC_TYPES, type SearchDocType } from '../../../../src/client';
-import { InputError } from '../../../../src/input';
-import { docTypeOptions } from '../../../MetakockaSalesDocument/actions/salesDocument/fields';
+import { type BuildContextOptions, type BuiltContext, type ContextRequest, contextRequestFromEnriched, DEFAULT_CONTEXT_DOC_TYPES, DEFAULT_MAX_CHARS, DOC_TYPES, type EntityRef, InputError, type SearchDocType } from '../../../../src';
+import { docTypeOptions } from '../../../shared/docTypes';
 
 const showIds = { source: ['ids'] };
 

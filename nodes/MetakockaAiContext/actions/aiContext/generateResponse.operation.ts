@@ -1,14 +1,11 @@
 import type { ICredentialDataDecryptedObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { buildContext, createContextCache, DEFAULT_MODEL, generateResponse } from '../../../../src/ai';
-import { settle } from '../../../../src/client/errors';
-import { InputError } from '../../../../src/input';
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
+import { buildContext, createContextCache, DEFAULT_MODEL, generateResponse, getClient, InputError, OPENAI_CREDENTIAL, runPerItem, settle, validateAll } from '../../../../src';
 import { contextJson, readContextOptions, readRequest } from './common';
 
 const show = { operation: ['generateResponse'] };
 
-export const OPENAI_CREDENTIAL = 'openAiApi';
+export { OPENAI_CREDENTIAL };
 
 export const description: INodeProperties[] = [
 	{

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { compact, parsePartner, requireNewPartnerAddress } from '../../../../src/sync/partners';
+import { compact, getClient, parsePartner, requireNewPartnerAddress, runPerItem, validateAll } from '../../../../src';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
 const show = { resource: ['partner'], operation: ['create'] };

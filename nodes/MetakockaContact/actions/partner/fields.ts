@@ -1,6 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { optionalItemParameter } from '../../../../src/n8n';
+import { optionalItemParameter } from '../../../../src';
 
 /**
  * Partner fields mapped from the input item. The defaults read the field names most CRMs export,

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { PartnerLookup } from '../../../../src/client';
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { getClient, type PartnerLookup, runPerItem } from '../../../../src';
 import { partnerLocator } from '../../../shared/locators';
 
 const show = { resource: ['partner'], operation: ['get'] };

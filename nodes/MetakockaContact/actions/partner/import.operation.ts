@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { DocType } from '../../../../src/client';
-import { runImport } from '../../../../src/n8n';
-import { importPartners } from '../../../../src/sync/importPartners';
+import { type DocType, importPartners, runImport } from '../../../../src';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
 
 const show = { resource: ['partner'], operation: ['import'] };

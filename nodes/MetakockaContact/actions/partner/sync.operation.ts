@@ -1,9 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ConflictPolicy } from '../../../../src/sync/conflict';
-import { itemParameter, runSync } from '../../../../src/n8n';
-import { parseItem } from '../../../../src/input';
-import { contactToSyncSchema, syncPartners, type ContactToSync, type MatchExisting } from '../../../../src/sync/partners';
+import { type ConflictPolicy, type ContactToSync, contactToSyncSchema, itemParameter, type MatchExisting, parseItem, runSync, syncPartners } from '../../../../src';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { compact, parsePartner, updatePartnerFields } from '../../../../src/sync/partners';
+import { compact, getClient, parsePartner, runPerItem, updatePartnerFields, validateAll } from '../../../../src';
 import { partnerLocator } from '../../../shared/locators';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 

@@ -1,29 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { SearchDocType } from '../../../../src/client';
-import {
-	DEFAULT_MAX_CANDIDATES_PER_EMAIL,
-	DEFAULT_MAX_CANDIDATES_PER_KIND,
-	EmailInputError,
-	ExtractionPatternError,
-	extractCandidates,
-	limitCandidates,
-	type SkippedCandidates,
-	normalizeCustomEmail,
-	normalizeEmail,
-	type Candidate,
-	type NormalizedEmail,
-} from '../../../../src/email';
-import {
-	createCallBudget,
-	createVerifyCache,
-	DEFAULT_MAX_CALLS_PER_EXECUTION,
-	verifyCandidates,
-	type VerifiedEntity,
-} from '../../../../src/email/verify';
-import { InputError } from '../../../../src/input';
-import { getClient, openStore, runPerItem, toNodeError, validateAll } from '../../../../src/n8n';
-import type { MappingStore } from '../../../../src/store';
+import { type Candidate, createCallBudget, createVerifyCache, DEFAULT_MAX_CALLS_PER_EXECUTION, DEFAULT_MAX_CANDIDATES_PER_EMAIL, DEFAULT_MAX_CANDIDATES_PER_KIND, EmailInputError, extractCandidates, ExtractionPatternError, getClient, InputError, limitCandidates, type MappingStore, normalizeCustomEmail, type NormalizedEmail, normalizeEmail, openStore, runPerItem, type SearchDocType, type SkippedCandidates, toNodeError, validateAll, type VerifiedEntity, verifyCandidates } from '../../../../src';
 import { mappingStoreOptions } from '../../../shared/descriptions';
 
 const show = { operation: ['enrich'] };

@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../../src/input';
-import { getClient, openStore, runPerItem } from '../../../../src/n8n';
+import { getClient, InputError, openStore, runPerItem } from '../../../../src';
 import { mappingStoreOptions, postgresNotice } from '../../../shared/descriptions';
 
 const show = { operation: ['getMetadata'] };

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { parseProduct, toProductInput } from '../../../../src/sync/products';
+import { getClient, parseProduct, runPerItem, toProductInput, validateAll } from '../../../../src';
 import { productFieldParameters, readProductFields } from './fields';
 
 const show = { resource: ['product'], operation: ['create'] };

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { InputError } from '../../../../src/input';
+import { getClient, InputError, runPerItem, validateAll } from '../../../../src';
 import { productLocator } from '../../../shared/locators';
 import {  } from './fields';
 

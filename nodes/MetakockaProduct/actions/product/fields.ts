@@ -1,7 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import type { ProductFilter } from '../../../../src/client';
-import type { ProductTextFilter } from '../../../../src/sync/products';
+import type { ProductFilter, ProductTextFilter } from '../../../../src';
 
 /**
  * Product fields mapped from the input item. The defaults read the names shops and CRMs usually

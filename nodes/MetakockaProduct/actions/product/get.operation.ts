@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ProductFilter } from '../../../../src/client';
-import { getClient, runPerItem } from '../../../../src/n8n';
-import { InputError } from '../../../../src/input';
+import { getClient, InputError, type ProductFilter, runPerItem } from '../../../../src';
 import { productLocator } from '../../../shared/locators';
 
 const show = { resource: ['product'], operation: ['get'] };

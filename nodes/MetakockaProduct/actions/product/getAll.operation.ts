@@ -1,9 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { PRODUCT_PAGE_MAX } from '../../../../src/client';
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { getClient, matchesProductText, PRODUCT_PAGE_MAX, runPerItem } from '../../../../src';
 import { returnAllOrLimit } from '../../../shared/descriptions';
-import { matchesProductText } from '../../../../src/sync/products';
 import { productFilterParameters, readProductFilter, readProductTextFilter } from './fields';
 
 const show = { resource: ['product'], operation: ['getAll'] };

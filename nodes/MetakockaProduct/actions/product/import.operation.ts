@@ -1,7 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runImport } from '../../../../src/n8n';
-import { importProducts } from '../../../../src/sync/products';
+import { importProducts, runImport } from '../../../../src';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
 import { productFilterParameters, readProductFilter, readProductTextFilter } from './fields';
 

@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { ConflictPolicy } from '../../../../src/sync/conflict';
-import { runSync } from '../../../../src/n8n';
-import { parseCrmProduct, syncProducts, type ProductMatchExisting, type ProductToSync } from '../../../../src/sync/products';
+import { type ConflictPolicy, parseCrmProduct, type ProductMatchExisting, type ProductToSync, runSync, syncProducts } from '../../../../src';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { productFieldParameters, readProductFields } from './fields';
 

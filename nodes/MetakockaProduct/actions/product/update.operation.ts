@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem, validateAll } from '../../../../src/n8n';
-import { parseProductPatch, toProductInput } from '../../../../src/sync/products';
+import { getClient, parseProductPatch, runPerItem, toProductInput, validateAll } from '../../../../src';
 import { productLocator } from '../../../shared/locators';
 import { productFieldParameters, readProductFields } from './fields';
 

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { getClient, runPerItem } from '../../../../src';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 
 const show = { resource: ['warehouse'], operation: ['getAll'] };

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import type { StockFilter, StockRow, Warehouse } from '../../../../src/client';
-import { getClient, runPerItem } from '../../../../src/n8n';
-import { InputError } from '../../../../src/input';
+import { getClient, InputError, runPerItem, type StockFilter, type StockRow, type Warehouse } from '../../../../src';
 import { warehouseLocator } from '../../../shared/locators';
 
 const show = { resource: ['warehouse'], operation: ['getStock'] };

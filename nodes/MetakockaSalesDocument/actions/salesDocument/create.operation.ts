@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, nodeVersion, runItems, validateAll } from '../../../../src/n8n';
-import { createDocument, parseDocument, resolveDocuments, type ProductCheckCache, type ResolvedDocument } from '../../../../src/sync/documents';
+import { createDocument, getClient, nodeVersion, parseDocument, type ProductCheckCache, type ResolvedDocument, resolveDocuments, runItems, validateAll } from '../../../../src';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, PUT_TYPES, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['create'] };

@@ -1,7 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../../src/input';
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { getClient, InputError, runPerItem } from '../../../../src';
 import { documentLocator } from '../../../shared/locators';
 import { DELETABLE_TYPES, docTypeFor } from './fields';
 

@@ -1,8 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { DOC_TYPE_INFO, docTypesForReport, KNOWN_REPORT_IDS, type DocType } from '../../../../src/client';
-import { InputError } from '../../../../src/input';
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { DOC_TYPE_INFO, type DocType, docTypesForReport, getClient, InputError, KNOWN_REPORT_IDS, runPerItem } from '../../../../src';
 import { documentLocator } from '../../../shared/locators';
 import { docTypeFor } from './fields';
 

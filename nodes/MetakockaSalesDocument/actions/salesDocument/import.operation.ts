@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../../src/input';
-import { runImport } from '../../../../src/n8n';
-import { importDocuments } from '../../../../src/sync/documents';
+import { importDocuments, InputError, runImport } from '../../../../src';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
 import { docTypeFor, IMPORT_TYPES } from './fields';
 import { readFlags } from './get.operation';

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { hasLastChangeFilter, orderDirectionFor, type SearchParams } from '../../../../src/client';
-import { InputError } from '../../../../src/input';
-import { getClient, runPerItem } from '../../../../src/n8n';
+import { getClient, hasLastChangeFilter, InputError, orderDirectionFor, runPerItem, type SearchParams } from '../../../../src';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { docTypeFor } from './fields';
 

@@ -1,16 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { parseItem } from '../../../../src/input';
-import type { ConflictPolicy } from '../../../../src/sync/conflict';
-import { runSync } from '../../../../src/n8n';
-import {
-	documentToSyncSchema,
-	resolveDocuments,
-	syncDocuments,
-	type DocumentFields,
-	type DocumentMatchExisting,
-	type ResolvedDocument,
-} from '../../../../src/sync/documents';
+import { type ConflictPolicy, type DocumentFields, type DocumentMatchExisting, documentToSyncSchema, parseItem, type ResolvedDocument, resolveDocuments, runSync, syncDocuments } from '../../../../src';
 import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, PUT_TYPES, readDocumentInput } from './fields';
 

@@ -1,9 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { DOC_TYPE_INFO } from '../../../../src/client';
-import { InputError } from '../../../../src/input';
-import { getClient, nodeVersion, runItems } from '../../../../src/n8n';
-import { parseDocumentUpdate } from '../../../../src/sync/documents';
+import { DOC_TYPE_INFO, getClient, InputError, nodeVersion, parseDocumentUpdate, runItems } from '../../../../src';
 import { documentLocator } from '../../../shared/locators';
 import { docTypeFor, FULL_UPDATE_TYPES, NO_UPDATE_TYPES, parseJson, STATUS_ONLY_TYPES } from './fields';
 

@@ -1,9 +1,6 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../../src/input';
-import { getClient, openStore } from '../../../../src/n8n';
-import { StoreError, type EmailTemplate, type MappingStore } from '../../../../src/store';
-import { validateTemplate } from '../../../../src/template';
+import { type EmailTemplate, getClient, InputError, type MappingStore, openStore, StoreError, validateTemplate } from '../../../../src';
 import { mappingStoreOptions } from '../../../shared/descriptions';
 
 /** Every operation except Render with an inline template reads or writes Postgres. */

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runPerItem } from '../../../../src/n8n';
+import { runPerItem } from '../../../../src';
 import { notFound, readTemplateName, templateNameParameter, withStore } from './common';
 
 const show = { resource: ['template'], operation: ['delete'] };

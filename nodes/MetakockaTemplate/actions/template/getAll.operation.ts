@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runPerItem } from '../../../../src/n8n';
+import { runPerItem } from '../../../../src';
 import { returnAllOrLimit } from '../../../shared/descriptions';
 import { templateJson, withStore } from './common';
 

@@ -1,9 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../../src/input';
-import { runPerItem } from '../../../../src/n8n';
-import type { MappingStore } from '../../../../src/store';
-import { renderTemplate, TemplateError, type RenderOptions } from '../../../../src/template';
+import { InputError, type MappingStore, type RenderOptions, renderTemplate, runPerItem, TemplateError } from '../../../../src';
 import { notFound, readTemplateName, templateNameParameter, withStore } from './common';
 
 const show = { resource: ['template'], operation: ['render'] };

@@ -1,8 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { InputError } from '../../../../src/input';
-import { runPerItem, validateAll } from '../../../../src/n8n';
-import type { TemplatePatch } from '../../../../src/store';
+import { InputError, runPerItem, type TemplatePatch, validateAll } from '../../../../src';
 import {
 	checkTemplateSyntax,
 	notFound,
