@@ -21,9 +21,11 @@ export class MetakockaTrigger implements INodeType {
 		...triggerNode({
 			displayName: 'Metakocka Trigger',
 			name: 'metakockaTrigger',
-			subtitle: '={{"On changed " + $parameter["watch"]}}',
 			description: 'Starts the workflow when documents, partners, products or stock change in Metakocka ERP',
 		}),
+		// n8n's community checks read these from the class itself.
+		icon: { light: 'file:../shared/metakocka.svg', dark: 'file:../shared/metakocka.dark.svg' },
+		subtitle: '={{"On changed " + $parameter["watch"]}}',
 		polling: true,
 		properties: [
 			{

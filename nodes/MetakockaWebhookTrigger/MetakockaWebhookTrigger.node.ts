@@ -27,10 +27,12 @@ export class MetakockaWebhookTrigger implements INodeType {
 		...triggerNode({
 			displayName: 'Metakocka Webhook Trigger',
 			name: 'metakockaWebhookTrigger',
-			subtitle: 'On stock update',
 			description: "Starts the workflow when Metakocka ERP sends a webhook (stock of a product recalculated)",
 			metakockaCredential: false,
 		}),
+		// n8n's community checks read these from the class itself.
+		icon: { light: 'file:../shared/metakocka.svg', dark: 'file:../shared/metakocka.dark.svg' },
+		subtitle: 'On stock update',
 		webhooks: [
 			{
 				name: 'default',

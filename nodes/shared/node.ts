@@ -8,10 +8,10 @@ import {
 
 import { METAKOCKA_CREDENTIAL, OPENAI_CREDENTIAL, POSTGRES_CREDENTIAL, registerParameters } from '../../src';
 
-// The shell every Metakocka node shares: icon, credentials, versions. A node file says only what is
-// its own (names, properties, when it needs Postgres).
-
-const ICON = { light: 'file:../shared/metakocka.svg', dark: 'file:../shared/metakocka.dark.svg' } as const;
+// The shell every Metakocka node shares: credentials, versions, inputs and outputs. A node file says
+// only what is its own (names, properties, when it needs Postgres), plus the icon, subtitle and
+// usableAsTool, which n8n's community checks (icon-validation, require-node-description-fields,
+// node-usable-as-tool) read from the class's own description literal.
 
 /**
  * Mappings, templates and email links live in the user's own Postgres, reached through n8n's
@@ -32,7 +32,6 @@ export interface ActionNodeSpec {
 	/** description.name, e.g. metakockaContact */
 	name: string;
 	description: string;
-	subtitle: string;
 	properties: INodeProperties[];
 	/** When the node needs the Postgres credential (omit: never). */
 	postgres?: ICredentialsDisplayOptions;
@@ -48,27 +47,23 @@ export interface ActionNodeSpec {
  */
 export const ACTION_NODE_VERSIONS = [1, 2];
 
-export function actionNode(spec: ActionNodeSpec): INodeTypeDescription {
+export function actionNode(spec: ActionNodeSpec): Omit<INodeTypeDescription, 'icon' | 'subtitle' | 'usableAsTool'> {
 	// Error messages name parameters as the editor shows them (src/n8n/labels.ts).
 	registerParameters(spec.name, spec.properties);
+	const credentials: INodeCredentialDescription[] = [{ name: METAKOCKA_CREDENTIAL, required: true }];
+	if (spec.postgres) credentials.push(postgresCredential(spec.postgres));
+	credentials.push(...(spec.credentials ?? []));
 	return {
 		displayName: spec.displayName,
 		name: spec.name,
-		icon: ICON,
 		group: ['transform'],
 		version: ACTION_NODE_VERSIONS,
 		defaultVersion: 2,
-		subtitle: spec.subtitle,
 		description: spec.description,
 		defaults: { name: spec.displayName },
-		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: METAKOCKA_CREDENTIAL, required: true },
-			...(spec.postgres ? [postgresCredential(spec.postgres)] : []),
-			...(spec.credentials ?? []),
-		],
+		credentials,
 		properties: spec.properties,
 	};
 }
@@ -77,7 +72,6 @@ export interface TriggerNodeSpec {
 	displayName: string;
 	name: string;
 	description: string;
-	subtitle: string;
 	/** Whether the trigger calls Metakocka (the webhook trigger only receives). */
 	metakockaCredential?: boolean;
 }
@@ -86,18 +80,17 @@ export interface TriggerNodeSpec {
  * The shell of a trigger (no input, one output); the node adds its properties and polling or
  * webhooks. Their output shape did not change, so triggers stay at version 1.
  */
-export function triggerNode(spec: TriggerNodeSpec): Omit<INodeTypeDescription, 'properties'> {
+export function triggerNode(spec: TriggerNodeSpec): Omit<INodeTypeDescription, 'properties' | 'icon' | 'subtitle'> {
+	const credentials: INodeCredentialDescription[] = spec.metakockaCredential === false ? [] : [{ name: METAKOCKA_CREDENTIAL, required: true }];
 	return {
 		displayName: spec.displayName,
 		name: spec.name,
-		icon: ICON,
 		group: ['trigger'],
 		version: 1,
-		subtitle: spec.subtitle,
 		description: spec.description,
 		defaults: { name: spec.displayName },
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		...(spec.metakockaCredential === false ? {} : { credentials: [{ name: METAKOCKA_CREDENTIAL, required: true }] }),
+		...(credentials.length ? { credentials } : {}),
 	};
 }

@@ -160,7 +160,7 @@ describe('Metakocka Email Enricher', () => {
 		const [out] = await run('enrich', { storeLinks: false }, [{ subject: 'no sender' }, imap], true);
 		expect(out).toHaveLength(2);
 		expect(out[0]).toMatchObject({ pairedItem: { item: 0 } });
-		expect(String(out[0].json.error)).toMatch(/Item 0: field "from"/);
+		expect(String(out[0].json.error)).toMatch(/^"from" is missing or unusable/);
 		expect(meta(out[1].json).partners).toHaveLength(1);
 		expect(out[1].pairedItem).toEqual({ item: 1 });
 	});

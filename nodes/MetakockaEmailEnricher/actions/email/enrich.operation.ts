@@ -196,9 +196,8 @@ function readEmail(ctx: IExecuteFunctions, i: number): NormalizedEmail {
 		}
 		return normalizeEmail(ctx.getInputData()[i].json as Record<string, unknown>, 'auto');
 	} catch (error) {
-		// The adapter names the field of an EmailInputError; it only needs the item.
-		if (error instanceof EmailInputError) throw new InputError(i, error.field, 'is missing or unusable', `${error.message} Use "Map Fields" as input to point the node at the right fields.`);
-		throw error;
+		// The adapter names the field of an EmailInputError and says how to map it.
+		throw toNodeError(ctx, error, i);
 	}
 }
 
@@ -222,9 +221,9 @@ function readCandidates(ctx: IExecuteFunctions, i: number, email: NormalizedEmai
 	} catch (error) {
 		if (error instanceof ExtractionPatternError) {
 			const field = (lines(options.productCodePatterns) ?? []).includes(error.pattern) ? 'productCodePatterns' : 'documentNumberPatterns';
-			throw new InputError(i, field, 'is not a valid regular expression', error.message);
+			throw toNodeError(ctx, new InputError(i, field, 'is not a valid regular expression', error.message), i);
 		}
-		throw error;
+		throw toNodeError(ctx, error, i);
 	}
 }
 
