@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type Candidate, createCallBudget, createVerifyCache, DEFAULT_MAX_CALLS_PER_EXECUTION, DEFAULT_MAX_CANDIDATES_PER_EMAIL, DEFAULT_MAX_CANDIDATES_PER_KIND, EmailInputError, extractCandidates, ExtractionPatternError, getClient, InputError, limitCandidates, type MappingStore, normalizeCustomEmail, type NormalizedEmail, normalizeEmail, openStore, runPerItem, type SearchDocType, type SkippedCandidates, toNodeError, validateAll, type VerifiedEntity, verifyCandidates } from '../../../../src';
+import { type Candidate, createCallBudget, createVerifyCache, DEFAULT_MAX_CALLS_PER_EXECUTION, DEFAULT_MAX_CANDIDATES_PER_EMAIL, DEFAULT_MAX_CANDIDATES_PER_KIND, extractCandidates, ExtractionPatternError, getClient, InputError, limitCandidates, type MappingStore, normalizeCustomEmail, type NormalizedEmail, normalizeEmail, openStore, runPerItem, type SearchDocType, type SkippedCandidates, toNodeError, validateAll, type VerifiedEntity, verifyCandidates } from '../../../../src';
 import { mappingStoreOptions } from '../../../shared/descriptions';
 
 const show = { operation: ['enrich'] };
