@@ -206,19 +206,24 @@ function startProgress({ label, dir, phase, expectedBytes, npmLog }) {
 function runProgressReporter(spec) {
 	const tty = Boolean(process.stderr.isTTY);
 	const every = Number(process.env.N8N_METAKOCKA_PROGRESS_MS || (tty ? 3000 : 10000));
+	// du over a growing tree can take seconds on a busy machine: then it runs on every sixth tick only.
 	let slowDu = false;
+	let ticks = 0;
+	let lastBytes;
 	const tick = () => {
+		ticks += 1;
 		try {
 			process.kill(spec.parent, 0);
 		} catch {
 			process.exit(0); // the installer is gone
 		}
 		const packages = countPackages(spec.dir);
-		let bytes;
-		if (!slowDu && fs.existsSync(path.join(spec.dir, 'node_modules'))) {
+		let bytes = lastBytes;
+		if ((!slowDu || ticks % 6 === 0) && fs.existsSync(path.join(spec.dir, 'node_modules'))) {
 			const t = Date.now();
-			bytes = diskBytes(path.join(spec.dir, 'node_modules'));
-			slowDu = Date.now() - t > 5000; // a slow disk: stop measuring rather than slow the install down
+			bytes = diskBytes(path.join(spec.dir, 'node_modules')) ?? bytes;
+			lastBytes = bytes;
+			slowDu = Date.now() - t > 3000;
 		}
 		const { manifests, tarballs } = spec.npmLog ? npmLogCounts(spec.npmLog) : { manifests: 0, tarballs: 0 };
 		let phase = spec.phase;
