@@ -7,9 +7,10 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-// Metakocka answers a wrong key with HTTP 200 and a non-zero opr_code, so a test that only looks at
-// the HTTP status would call every key valid. Each known non-zero code fails the test.
-const REJECTING_CODES = ['1', '2', '3', '4', '5', '6', '7', '8', '9'];
+import { AUTH_BODY_KEYS, KNOWN_FAILURE_CODES } from '../src/client/auth';
+
+// Metakocka answers a wrong key with HTTP 200 and a non-zero opr_code: each known failure code
+// (the client's list) fails the test.
 
 const rejectedBy = (code: string): IAuthenticateRuleResponseSuccessBody => ({
 	type: 'responseSuccessBody',
@@ -83,8 +84,8 @@ export class MetakockaApi implements ICredentialType {
 		type: 'generic',
 		properties: {
 			body: {
-				secret_key: '={{$credentials.secretKey}}',
-				company_id: '={{$credentials.companyId}}',
+				[AUTH_BODY_KEYS.secretKey]: '={{$credentials.secretKey}}',
+				[AUTH_BODY_KEYS.companyId]: '={{$credentials.companyId}}',
 			},
 		},
 	};
@@ -98,6 +99,6 @@ export class MetakockaApi implements ICredentialType {
 			body: {},
 			json: true,
 		},
-		rules: REJECTING_CODES.map(rejectedBy),
+		rules: KNOWN_FAILURE_CODES.map(rejectedBy),
 	};
 }

@@ -56,11 +56,20 @@ function validYmd(y: number, mo: number, d: number): boolean {
 }
 
 const RE_YMD = /^(\d{4})-(\d{2})-(\d{2})(?:([+-]\d{2}:?\d{2})|Z)?$/;
-const RE_DMY = /^(\d{1,2})\.(\d{1,2})\.(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const RE_DMY = /^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:(?:[ T]|\s+)(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
 const RE_LOCAL_TS = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
 const RE_ZONED_TS = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
-type Parsed = { kind: 'date'; y: number; mo: number; d: number } | { kind: 'instant'; ms: number };
+/** A Metakocka date or time: a calendar day (its offset, if any, is decoration) or an instant. */
+export type MkDateValue = { kind: 'date'; y: number; mo: number; d: number } | { kind: 'instant'; ms: number };
+type Parsed = MkDateValue;
+
+const validTime = (h: number, mi: number, s: number): boolean => h <= 23 && mi <= 59 && s <= 59;
+
+/** Every spelling Metakocka and n8n write dates in (YYYY-MM-DD[±HH:MM], d.m.yyyy [HH:MM[:SS]], local or zoned timestamps). */
+export function readMkDate(input: string): MkDateValue | null {
+	return parseAny(input);
+}
 
 function parseAny(input: string): Parsed | null {
 	const s = input.trim();
@@ -74,12 +83,13 @@ function parseAny(input: string): Parsed | null {
 		const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
 		if (!validYmd(y, mo, d)) return null;
 		if (m[4] === undefined) return { kind: 'date', y, mo, d };
+		if (!validTime(Number(m[4]), Number(m[5]), Number(m[6] ?? 0))) return null;
 		return { kind: 'instant', ms: ljubljanaWallToMs(y, mo, d, Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) };
 	}
 	m = RE_LOCAL_TS.exec(s);
 	if (m) {
 		const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-		if (!validYmd(y, mo, d)) return null;
+		if (!validYmd(y, mo, d) || !validTime(Number(m[4]), Number(m[5]), Number(m[6] ?? 0))) return null;
 		return { kind: 'instant', ms: ljubljanaWallToMs(y, mo, d, Number(m[4]), Number(m[5]), Number(m[6] ?? 0)) };
 	}
 	if (RE_ZONED_TS.test(s)) {

@@ -1,4 +1,5 @@
 import axios, { type AxiosResponse } from 'axios';
+import { AUTH_BODY_KEYS, isOprFailure } from './auth';
 import { MetakockaError, REDACTED, type Delivery } from './errors';
 import { methodUrl, type CallKind } from './paths';
 import { toWireBody } from './wire';
@@ -33,9 +34,9 @@ const GATEWAY_PAGE = /bad gateway|gateway time-?out|service (temporarily )?unava
 
 export function buildBody(config: TransportConfig, body: Record<string, unknown> = {}): Record<string, unknown> {
 	const rest: Record<string, unknown> = { ...body };
-	delete rest.secret_key;
-	delete rest.company_id;
-	return { secret_key: config.secretKey, company_id: String(config.companyId), ...toWireBody(rest) };
+	delete rest[AUTH_BODY_KEYS.secretKey];
+	delete rest[AUTH_BODY_KEYS.companyId];
+	return { [AUTH_BODY_KEYS.secretKey]: config.secretKey, [AUTH_BODY_KEYS.companyId]: String(config.companyId), ...toWireBody(rest) };
 }
 
 /** Whether a failed attempt may be sent again as-is, given what kind of call it was. */
@@ -221,7 +222,7 @@ export function interpretJson(res: RawResponse, method: string, kind: CallKind, 
 			secrets,
 		});
 	}
-	if (envelope && envelope.opr_code !== undefined && envelope.opr_code !== null && String(envelope.opr_code) !== '0') {
+	if (envelope && isOprFailure(envelope.opr_code)) {
 		throw new MetakockaError({
 			code: String(envelope.opr_code),
 			description: excerpt(oprDesc(envelope), 2000) || '(no description)',

@@ -3,23 +3,39 @@ import { formatMkDate, formatMkFilterTimestamp, formatMkTimestamp } from './date
 // Values in and out of Metakocka, in one place. Metakocka sends every scalar as a string (numbers
 // sometimes Slovenian-style "1.895,01") and lists of one as a bare object; it expects strings back.
 
-/** "24.8", "10,52", "1.895,01", "209,00", " 7 " -> number; "", null, garbage -> undefined. */
+/** At most one separator, the decimal one: "209", "24.8", "209,00" (the common case, no clean-up). */
+const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+
+/**
+ * Metakocka's numbers, the one parser: "24.8", "10,52", "1.895,01", "209,00", "1 000,50", "1,234.5",
+ * "1.234.567" -> number; "", null, garbage -> undefined. With one separator it is the decimal point
+ * (Metakocka sends no bare thousands group); with both, the later one is; a repeated separator groups
+ * thousands and every group after the first has three digits ("1,2,3" is no number).
+ */
 export function parseMkNumber(s: unknown): number | undefined {
 	if (typeof s === 'number') return Number.isFinite(s) ? s : undefined;
 	if (typeof s !== 'string') return undefined;
-	let t = s.trim().replace(/[\s\u00a0]/g, '');
-	if (!t) return undefined;
-	const lastComma = t.lastIndexOf(',');
-	const lastDot = t.lastIndexOf('.');
-	if (lastComma >= 0 && lastDot >= 0) {
-		// Both present: the later one is the decimal separator.
-		t = lastComma > lastDot ? t.replace(/\./g, '').replace(',', '.') : t.replace(/,/g, '');
-	} else if (lastComma >= 0) {
-		if (t.indexOf(',') !== lastComma) return undefined;
-		t = t.replace(',', '.');
+	let t = s.trim();
+	if (PLAIN_NUMBER.test(t)) return Number(t.replace(',', '.'));
+	t = t.replace(/[\s\u00a0\u202f']/g, '').replace(/\u2212/g, '-');
+	const m = /^([+-]?)([\d.,]+?)(e[+-]?\d+)?$/i.exec(t);
+	if (!m || !/\d/.test(m[2])) return undefined;
+	const [, sign, body, exponent = ''] = m;
+	const lastComma = body.lastIndexOf(',');
+	const lastDot = body.lastIndexOf('.');
+	let decimal: string | undefined;
+	let group: string | undefined;
+	if (lastComma >= 0 && lastDot >= 0) [decimal, group] = lastComma > lastDot ? [',', '.'] : ['.', ','];
+	else if (lastComma >= 0 || lastDot >= 0) {
+		const sep = lastComma >= 0 ? ',' : '.';
+		if (body.indexOf(sep) === body.lastIndexOf(sep)) decimal = sep;
+		else group = sep;
 	}
-	if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t)) return undefined;
-	const n = Number(t);
+	const [whole, fraction, extra] = decimal ? body.split(decimal) : [body];
+	if (extra !== undefined || (fraction !== undefined && !/^\d+$/.test(fraction))) return undefined;
+	const groups = group ? whole.split(group) : [whole];
+	if (!/^\d+$/.test(groups[0]) || (groups.length > 1 && (groups[0].length > 3 || groups.slice(1).some((g) => !/^\d{3}$/.test(g))))) return undefined;
+	const n = Number(`${sign}${groups.join('')}${fraction !== undefined ? `.${fraction}` : ''}${exponent}`);
 	return Number.isFinite(n) ? n : undefined;
 }
 

@@ -174,7 +174,7 @@ function documentFound(r: Record<string, unknown>, docType: string): Found {
 }
 
 function cacheKey(kind: CandidateKind, value: string, docTypes: readonly SearchDocType[]): string {
-	const v = kind === 'email' ? value.trim().toLowerCase() : value;
+	const v = kind === 'email' ? normaliseEmail(value) : value;
 	return kind === 'document_number' ? `${kind}\u0000${docTypes.join(',')}\u0000${v}` : `${kind}\u0000${v}`;
 }
 

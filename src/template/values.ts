@@ -1,43 +1,21 @@
 // Parsing of the loosely typed values Metakocka sends (all scalars are strings, some numbers
 // use a decimal comma, dates come in several spellings) and cached Intl formatting for them.
 
-export const TIME_ZONE = 'Europe/Ljubljana';
+import { readMkDate } from '../client/dates';
+import { parseMkNumber } from '../client/wire';
 
-/** At most one separator, the decimal one: "209", "24.8", "209,00". */
-const PLAIN_NUMBER = /^[+-]?\d+(?:[.,]\d+)?$/;
+export const TIME_ZONE = 'Europe/Ljubljana';
 
 /**
  * A number from a number or a Metakocka string: "24.8", "209,00", "1.895,01", "1,234.56", "1 234,5 €".
- * With a single separator the last one is the decimal point (Metakocka never sends bare
- * thousands groups); repeated separators are thousands groups. Returns undefined when no number.
+ * Currency signs are presentation; the number itself is read by the client's parser (one owner of
+ * Metakocka's number spellings). Returns undefined when no number.
  */
 export function parseNumber(value: unknown): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value !== 'string') return undefined;
-	let text = value.trim().replace(/\u2212/g, '-');
+	if (typeof value !== 'string') return parseMkNumber(value);
+	const text = value.trim();
 	if (text === '' || text.length > 64) return undefined;
-	// The common case needs none of the clean-up below.
-	if (PLAIN_NUMBER.test(text)) return Number(text.replace(',', '.'));
-	text = text.replace(/[\s\u00a0\u202f']/g, '').replace(/^(?:EUR|€|\$|USD|CHF|GBP|£)|(?:EUR|€|\$|USD|CHF|GBP|£)$/gi, '');
-	if (!/^[+-]?(?:\d|[.,]\d)[\d.,]*$/.test(text)) return undefined;
-	const lastDot = text.lastIndexOf('.');
-	const lastComma = text.lastIndexOf(',');
-	let normalized: string;
-	if (lastDot >= 0 && lastComma >= 0) {
-		const decimal = lastDot > lastComma ? '.' : ',';
-		const group = decimal === '.' ? ',' : '.';
-		normalized = text.split(group).join('').replace(decimal, '.');
-	} else if (lastComma >= 0) {
-		normalized = text.indexOf(',') === lastComma ? text.replace(',', '.') : text.split(',').join('');
-	} else if (lastDot >= 0) {
-		normalized = text.indexOf('.') === lastDot ? text : text.split('.').join('');
-	} else {
-		normalized = text;
-	}
-	// Two decimal separators of the same kind after grouping removal ("1.2.3,4,5") are garbage.
-	if ((normalized.match(/\./g) ?? []).length > 1) return undefined;
-	const result = Number(normalized);
-	return Number.isFinite(result) ? result : undefined;
+	return parseMkNumber(text.replace(/^(?:EUR|€|\$|USD|CHF|GBP|£)\s*|\s*(?:EUR|€|\$|USD|CHF|GBP|£)$/gi, ''));
 }
 
 export interface ParsedDate {
@@ -47,75 +25,18 @@ export interface ParsedDate {
 	hasTime: boolean;
 }
 
-function calendarDate(year: number, month: number, day: number): Date | undefined {
-	const date = new Date(Date.UTC(year, month - 1, day));
-	if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return undefined;
-	return date;
-}
-
-/** Offset of Europe/Ljubljana from UTC in minutes at the given instant (60 in winter, 120 in summer). */
-function ljubljanaOffsetMinutes(instant: number): number {
-	const parts = formatter('en-GB', {
-		timeZone: TIME_ZONE,
-		hourCycle: 'h23',
-		year: 'numeric',
-		month: '2-digit',
-		day: '2-digit',
-		hour: '2-digit',
-		minute: '2-digit',
-	}).formatToParts(new Date(instant));
-	const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-	const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'));
-	return Math.round((wall - Math.floor(instant / 60000) * 60000) / 60000);
-}
-
-/** A Ljubljana wall-clock time (no offset given, as Metakocka writes local times) to an instant. */
-function fromLjubljanaWallTime(y: number, mo: number, d: number, h: number, mi: number, s: number): Date | undefined {
-	const base = calendarDate(y, mo, d);
-	if (!base || h > 23 || mi > 59 || s > 59) return undefined;
-	const wallAsUtc = Date.UTC(y, mo - 1, d, h, mi, s);
-	const first = wallAsUtc - ljubljanaOffsetMinutes(wallAsUtc) * 60000;
-	// Second pass settles the offset near a DST switch.
-	return new Date(wallAsUtc - ljubljanaOffsetMinutes(first) * 60000);
-}
-
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:Z|[+-]\d{2}:?\d{2})?$/;
-const DOTTED_DATE = /^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
-const LOCAL_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/;
-const ZONED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/;
-
-/** Dates as Metakocka and n8n write them; undefined when the value is no date. */
+/** Dates as Metakocka and n8n write them (read by the client's date parser); undefined when the value is no date. */
 export function parseDate(value: unknown): ParsedDate | undefined {
 	if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : { date: value, hasTime: true };
 	if (typeof value === 'number') return Number.isFinite(value) ? { date: new Date(value), hasTime: true } : undefined;
 	if (typeof value !== 'string') return undefined;
 	const text = value.trim();
 	if (text.length > 40) return undefined;
-	let m = ISO_DATE.exec(text);
-	if (m) {
-		// The offset on a Metakocka date is decoration ("+02:00" even in winter): keep the calendar day.
-		const date = calendarDate(Number(m[1]), Number(m[2]), Number(m[3]));
-		return date && { date, hasTime: false };
-	}
-	m = DOTTED_DATE.exec(text);
-	if (m) {
-		if (m[4] === undefined) {
-			const date = calendarDate(Number(m[3]), Number(m[2]), Number(m[1]));
-			return date && { date, hasTime: false };
-		}
-		const date = fromLjubljanaWallTime(Number(m[3]), Number(m[2]), Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-		return date && { date, hasTime: true };
-	}
-	m = LOCAL_TIMESTAMP.exec(text);
-	if (m) {
-		const date = fromLjubljanaWallTime(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
-		return date && { date, hasTime: true };
-	}
-	if (ZONED_TIMESTAMP.test(text)) {
-		const time = Date.parse(text.replace(' ', 'T').replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-		return Number.isNaN(time) ? undefined : { date: new Date(time), hasTime: true };
-	}
-	return undefined;
+	const parsed = readMkDate(text);
+	if (!parsed) return undefined;
+	// The offset on a Metakocka date is decoration ("+02:00" even in winter): keep the calendar day.
+	if (parsed.kind === 'date') return { date: new Date(Date.UTC(parsed.y, parsed.mo - 1, parsed.d)), hasTime: false };
+	return { date: new Date(parsed.ms), hasTime: true };
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();

@@ -19,6 +19,7 @@ import {
 	type ProductFilter,
 	type StockRow,
 	type Warehouse,
+	withoutEnvelope,
 } from '../client';
 import { stamp } from './hash';
 
@@ -312,9 +313,7 @@ async function* searchDocuments(ctx: Ctx, dt: DocType, from: number | null): Asy
 	const query_advance = from === null || !hasLastChangeFilter(dt) ? [] : [changedSince(from)];
 	for await (const hit of ctx.client.iterateSearch({ doc_type: dt, result_type: 'doc', query_advance, flags: ctx.options.docFlags })) {
 		// Search results carry a per-record opr_code; get_document's document (the node's Get output) does not.
-		const doc = { ...(hit as MkDocument & { opr_code?: unknown }) };
-		delete doc.opr_code;
-		yield doc;
+		yield withoutEnvelope(hit as Record<string, unknown>) as MkDocument;
 	}
 }
 

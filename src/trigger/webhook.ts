@@ -5,7 +5,8 @@
 
 import { createHash, createHmac, timingSafeEqual } from 'crypto';
 
-import { parseResponse, stockRowSchema } from '../client/schemas';
+import { parseResponse, stockRowSchema, withoutEnvelope } from '../client/schemas';
+import { asArray } from '../client/wire';
 import type { ChangeInfo, TriggerItem } from './poll';
 
 export const STOCK_EVENT = 'warehouse_product_stock_update';
@@ -188,14 +189,9 @@ export function webhookItems(event: string, eventId: string | undefined, body: R
 		event,
 		...(eventId ? { event_id: eventId } : {}),
 	});
-	const raw = body.stock_list;
-	const rows = Array.isArray(raw) ? raw : raw && typeof raw === 'object' ? [raw] : [];
-	if (event !== STOCK_EVENT || rows.length === 0) {
-		const rest = { ...body };
-		delete rest.opr_code;
-		delete rest.opr_time_ms;
-		return [{ ...rest, _change: change() }];
-	}
+	// One stock row may come as a bare object, like any Metakocka list of one.
+	const rows = asArray(body.stock_list).filter((row) => row !== null && typeof row === 'object');
+	if (event !== STOCK_EVENT || rows.length === 0) return [{ ...withoutEnvelope(body), _change: change() }];
 	return rows.map((row) => {
 		const parsed = parseResponse(stockRowSchema, row, STOCK_EVENT) as Record<string, unknown>;
 		const amount = typeof parsed.amount === 'number' ? parsed.amount : 0;

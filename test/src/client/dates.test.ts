@@ -98,3 +98,15 @@ describe('formatMkFilterTimestamp / changedSince (finding 4)', () => {
 		expect(changedSince(new Date('2024-01-10T08:00:00Z'))).toEqual({ type: 'last_change_from', value: '2024-01-10T09:00:00+01:00' });
 	});
 });
+
+describe('one owner of Metakocka date spellings', () => {
+	it('the template reads dates through the client (same instant, same calendar day)', async () => {
+		const { parseDate } = await import('../../../src/template');
+		for (const input of ['2024-01-10 10:00:00', '10.1.2024 10:00', '10. 1. 2024 10:00', '2024-07-10T10:00:00+02:00']) {
+			expect([input, parseDate(input)?.date.getTime()]).toEqual([input, parseMkDate(input)?.getTime()]);
+		}
+		expect(parseDate('2024-05-01+02:00')).toEqual({ date: new Date(Date.UTC(2024, 4, 1)), hasTime: false });
+		expect(parseMkDate('2024-01-10 24:30')).toBeNull();
+		expect(parseDate('10.1.2024 25:00')).toBeUndefined();
+	});
+});

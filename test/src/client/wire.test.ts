@@ -1,5 +1,6 @@
 import { asArray, parseMkBoolean, parseMkNumber, toWire } from '../../../src/client';
 import { formatMkNumber } from '../../../src/client/wire';
+import { parseNumber } from '../../../src/template';
 import { auth, makeClient, mk, ok } from './helpers';
 
 
@@ -21,8 +22,16 @@ describe('parseMkNumber', () => {
 		expect(parseMkNumber(input)).toBe(expected);
 	});
 
-	it.each([[''], ['abc'], ['1,2,3'], [null], [undefined], [{}], [Number.NaN], ['12abc']])('%p -> undefined', (input) => {
+	it.each([[''], ['abc'], ['1,2,3'], [null], [undefined], [{}], [Number.NaN], ['12abc'], ['1.2.3,4,5'], ['12,34.5']])('%p -> undefined', (input) => {
 		expect(parseMkNumber(input)).toBeUndefined();
+	});
+
+	it('is the one parser: repeated separators group thousands, and the template agrees with the client', () => {
+		for (const [input, expected] of [['1,234,567', 1234567], ['1.234.567', 1234567], ['1.234.567,89', 1234567.89], ['−7,3', -7.3], ['1 234,50', 1234.5]] as const) {
+			expect([input, parseMkNumber(input)]).toEqual([input, expected]);
+			expect([input, parseNumber(input)]).toEqual([input, expected]);
+		}
+		expect(parseNumber('1,2,3')).toBeUndefined();
 	});
 });
 
