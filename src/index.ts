@@ -14,5 +14,8 @@ export * from './sync/documents';
 export * from './sync/importPartners';
 export * from './sync/mappings';
 export * from './sync/partners';
+export * from './sync/partnerFields';
+export { compact } from './sync/fields';
+export type { DryRunAction, DryRunOutcome, SyncStatus } from './sync/pipeline';
 export * from './sync/products';
 export { settle, type Settled } from './client/errors';

@@ -144,3 +144,13 @@ export const syncOptions = (show: IDisplayOptions['show'], matchExisting: INodeP
 		},
 	],
 });
+
+/** Dry Run on every Sync: everything a real run reads, nothing it writes. */
+export const dryRunParameter = (show: IDisplayOptions['show'], what: string): INodeProperties => ({
+	displayName: 'Dry Run',
+	name: 'dryRun',
+	type: 'boolean',
+	displayOptions: { show },
+	default: false,
+	description: `Whether to only report what Sync would do to each ${what} (create, adopt, update with old → new values, unchanged, conflict, or the error it would hit) without writing to Metakocka or the mapping tables`,
+});

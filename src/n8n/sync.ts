@@ -4,6 +4,7 @@ import type { MetakockaClient } from '../client';
 import { MetakockaError } from '../client';
 import type { MappingStore } from '../store';
 import { getClient, openStore } from './context';
+import { errorJson } from './errors';
 import { batchOutput, nodeVersion } from './items';
 import { operationName, outputMode, recordRun, runHistoryDays, summaryItem, type RunInfo } from './runs';
 
@@ -21,6 +22,11 @@ export interface SyncSpec<Parsed extends { itemIndex: number }, Ready extends { 
 	/** Resolves what needs the store (e.g. CRM ids through mappings); failures count as bad input. */
 	prepare?(deps: SyncDeps, parsed: Parsed[]): Promise<Array<Ready | Failure>>;
 	sync(deps: SyncDeps, ready: Ready[]): Promise<Outcome[]>;
+	/**
+	 * Dry Run: sync() only reads and says what it would do. Nothing stops the run: every item,
+	 * bad input included, answers with its outcome, and nothing goes to the error log.
+	 */
+	dryRun?: boolean;
 }
 
 /**
@@ -32,7 +38,10 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 	ctx: IExecuteFunctions,
 	spec: SyncSpec<Parsed, Ready>,
 ): Promise<INodeExecutionData[]> {
-	const info: RunInfo = { operation: operationName(ctx), dryRun: false, startedAt: new Date(), retentionDays: runHistoryDays(ctx) };
+	const dryRun = spec.dryRun === true;
+	const info: RunInfo = { operation: operationName(ctx), dryRun, startedAt: new Date(), retentionDays: runHistoryDays(ctx) };
+	// A Dry Run is a report: the errors a real run would hit are its findings, not a reason to stop.
+	const stopOnError = !dryRun && !ctx.continueOnFail();
 	const mode = outputMode(ctx);
 	const parsed: Parsed[] = [];
 	const invalid: Failure[] = [];
@@ -49,7 +58,7 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 		await recordRun(ctx, store, companyId, info, invalid.map((f) => ({ ...f, crmId: crmIdOf(ctx, f.itemIndex) })));
 		return batchOutput(ctx, invalid.sort(byItem));
 	};
-	if (invalid.length && !ctx.continueOnFail()) {
+	if (invalid.length && stopOnError) {
 		// The bad item is the error to report, even when the history cannot be reached.
 		const early = await getClient(ctx).catch(() => undefined);
 		const history = early && (await openStore(ctx, ctx.getNodeParameter('mappingStore', 0, {}) as object).catch(() => undefined));
@@ -72,19 +81,38 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 				if ('error' in r) invalid.push(r as Failure);
 				else ready.push(r as Ready);
 			}
-			if (invalid.length && !ctx.continueOnFail()) return await stop(store, client.companyId);
+			if (invalid.length && stopOnError) return await stop(store, client.companyId);
 		}
 		const outcomes = await spec.sync(deps, ready);
-		await logFailures(ctx, store, client.companyId, outcomes);
-		const shape = nodeVersion(ctx) >= 2 ? syncItemsV2 : syncItemsV1;
+		if (!dryRun) await logFailures(ctx, store, client.companyId, outcomes);
+		const v2 = nodeVersion(ctx) >= 2;
+		const shape = v2 ? syncItemsV2 : syncItemsV1;
 		const all = [...invalid.map((f) => ({ ...f, crmId: crmIdOf(ctx, f.itemIndex) })), ...shape(outcomes)].sort(byItem);
 		const summary = await recordRun(ctx, store, client.companyId, info, all);
 		// A summary reports failed records in its errors list instead of stopping the workflow.
 		if (mode === 'summary') return summaryItem(summary, ctx.getInputData().length);
+		if (dryRun) return all.map((o) => ({ json: 'json' in o && o.json ? o.json : dryRunError(o, v2), pairedItem: { item: o.itemIndex } }));
 		return batchOutput(ctx, all);
 	} finally {
 		await store.close();
 	}
+}
+
+/** A Dry Run item that would fail: the same keys as the others, the error it would hit under "error". */
+function dryRunError(o: { itemIndex: number; crmId?: string | null; error?: unknown }, v2: boolean): IDataObject {
+	const json: IDataObject = {
+		crmId: o.crmId ?? null,
+		status: 'error',
+		dryRun: true,
+		mkId: null,
+		countCode: null,
+		matchedExisting: false,
+		foundBy: null,
+		changes: [],
+		conflict: null,
+		error: errorJson(o.error) as IDataObject,
+	};
+	return v2 ? Object.fromEntries(Object.entries(json).map(([k, v]) => [snake(k), v])) : json;
 }
 
 /** The CRM id of an item that failed validation, when it can be read at all. */

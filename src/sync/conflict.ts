@@ -22,7 +22,7 @@ const omit = (value: Obj, keys: string[]): Obj => Object.fromEntries(Object.entr
 
 // Metakocka echoes what it stores in its own form (upper-cased cities, "209,00", "true"): compare
 // meaning, not spelling.
-function norm(value: unknown): string | number | boolean | undefined {
+export function norm(value: unknown): string | number | boolean | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'boolean') return value;
 	if (typeof value === 'number') return value;

@@ -41,3 +41,18 @@ export const crmId = z
 	.union([z.string(), z.number()], { required_error: 'Is required', invalid_type_error: 'Must be text or a number' })
 	.transform((value) => String(value).trim())
 	.pipe(z.string().min(1, 'Is required').max(200, 'Must be at most 200 characters'));
+
+/** Drops absent values so the hash and the request carry only what the CRM said. */
+export function compact<T extends object>(value: T): T {
+	const out: Record<string, unknown> = {};
+	for (const [key, v] of Object.entries(value)) {
+		if (v === undefined) continue;
+		if (v && typeof v === 'object' && !Array.isArray(v)) {
+			const inner = compact(v as object);
+			if (Object.keys(inner).length) out[key] = inner;
+			continue;
+		}
+		out[key] = v;
+	}
+	return out as T;
+}

@@ -1,64 +1,12 @@
-import { z } from 'zod';
-
 import type { MetakockaClient, Partner, PartnerInput } from '../client';
 import { ADD_PARTNER_ADDRESS_FIELDS, hasEmail, MetakockaError, normaliseTaxNumber, taxNumberMatch } from '../client';
-import type { MappingStore } from '../store';
-import { contentHash } from '../store';
-import { InputError, parseItem } from '../input';
-import { syncBatch, unchangedOutcome } from './batch';
-import { checkConflict, mappingAfterConflict, partnerView, type Conflict, type ConflictPolicy } from './conflict';
-import { crmId, email, flag, requiredText, text } from './fields';
-import { recordAfterWrite } from './record';
+import { InputError } from '../input';
+import { partnerView, type ConflictPolicy } from './conflict';
+import { compact } from './fields';
+import type { PartnerFields } from './partnerFields';
+import { previewPipeline, runPipeline, type DryRunOutcome, type EntityDescription, type SyncDeps, type SyncOutcome } from './pipeline';
 
-/** A partner as the CRM side gives it, with Metakocka's field names and documented length limits. */
-export const partnerInputSchema = z
-	.object({
-		customer: requiredText(100),
-		street: text(150),
-		street_number: text(20),
-		post_number: text(20),
-		place: text(100),
-		province: text(50),
-		country: text(50),
-		tax_id_number: text(50),
-		registration_number: text(50),
-		count_code: text(30),
-		business_entity: flag.optional(),
-		taxpayer: flag.optional(),
-		foreign_county: flag.optional(),
-		buyer: flag.optional(),
-		supplier: flag.optional(),
-		partner_contact: z
-			.object({ name: text(255), email, phone: text(255), gsm: text(255), fax: text(255) })
-			.strict()
-			.optional(),
-	})
-	.strict();
-
-export type PartnerFields = z.output<typeof partnerInputSchema>;
-
-export const contactToSyncSchema = z.object({ crmId, partner: partnerInputSchema });
-
-export function parsePartner(raw: unknown, itemIndex: number): PartnerFields {
-	return parseItem(partnerInputSchema, raw, itemIndex);
-}
-
-/** Drops absent values so the hash and the request carry only what the CRM said. */
-export function compact<T extends object>(value: T): T {
-	const out: Record<string, unknown> = {};
-	for (const [key, v] of Object.entries(value)) {
-		if (v === undefined) continue;
-		if (v && typeof v === 'object' && !Array.isArray(v)) {
-			const inner = compact(v as object);
-			if (Object.keys(inner).length) out[key] = inner;
-			continue;
-		}
-		out[key] = v;
-	}
-	return out as T;
-}
-
-export type SyncStatus = 'created' | 'updated' | 'unchanged' | 'conflict';
+export type { SyncStatus } from './pipeline';
 
 export interface ContactToSync {
 	itemIndex: number;
@@ -66,20 +14,7 @@ export interface ContactToSync {
 	partner: PartnerFields;
 }
 
-export interface PartnerSyncOutcome {
-	itemIndex: number;
-	crmId: string;
-	status?: SyncStatus;
-	mkId?: string;
-	countCode?: string | null;
-	/** The write's answer was lost and the partner was found by lookup instead of being written twice. */
-	reconciled?: boolean;
-	/** No mapping existed; an existing Metakocka partner with the same tax number or email was adopted. */
-	matchedExisting?: boolean;
-	/** Metakocka changed the partner since the last sync: both versions, and what the policy did. */
-	conflict?: Conflict;
-	error?: unknown;
-}
+export type PartnerSyncOutcome = SyncOutcome;
 
 export type MatchExisting = 'taxNumberOrEmail' | 'taxNumber' | 'none';
 
@@ -90,10 +25,7 @@ export interface PartnerSyncOptions {
 	conflictPolicy?: ConflictPolicy;
 }
 
-interface Deps {
-	client: MetakockaClient;
-	store: MappingStore;
-}
+type Deps = SyncDeps;
 
 /** add_partner expects street, post number, place and country [DOC:add_partner.md]: refused before any write. */
 export function requireNewPartnerAddress(partner: PartnerFields, itemIndex: number): void {
@@ -149,24 +81,26 @@ const sameName = (a: unknown, b: unknown) => String(a ?? '').trim().replace(/\s+
  * e-mail is the same (normalised). An answer without tax_id_number (as in the docs' examples) can't
  * confirm the number: such a hit is adopted only when it is the only hit and has the same name.
  */
-async function findExisting(client: MetakockaClient, partner: PartnerFields, how: MatchExisting): Promise<Partner | undefined> {
+async function findExisting(client: MetakockaClient, partner: PartnerFields, how: MatchExisting): Promise<{ partner: Partner; by: string } | undefined> {
 	if (how === 'none') return undefined;
 	const tax = partner.tax_id_number;
 	let unconfirmed: Partner[] = [];
 	if (tax && normaliseTaxNumber(tax) !== '') {
 		const hits = await client.getPartners({ partner_tax_number: tax });
 		const same = hits.filter((p) => taxNumberMatch(p, tax) === 'same');
-		if (same.length === 1) return same[0];
+		if (same.length === 1) return { partner: same[0], by: `tax number "${tax}"` };
 		if (same.length > 1) throw ambiguous('tax number', tax, same);
 		unconfirmed = hits.filter((p) => taxNumberMatch(p, tax) === 'unknown');
-		if (hits.length === 1 && unconfirmed.length === 1 && sameName(unconfirmed[0].customer, partner.customer)) return unconfirmed[0];
+		if (hits.length === 1 && unconfirmed.length === 1 && sameName(unconfirmed[0].customer, partner.customer)) {
+			return { partner: unconfirmed[0], by: `tax number "${tax}" and the same name (Metakocka's answer shows no tax number)` };
+		}
 	}
 	const email = partner.partner_contact?.email;
 	if (how === 'taxNumberOrEmail' && email) {
 		const hits = await client.getPartners({ partner_email: email });
 		// A partner whose tax number is known to differ is another company sharing the address.
 		const same = hits.filter((p) => hasEmail(p, email) && !(tax && taxNumberMatch(p, tax) === 'different'));
-		if (same.length === 1) return same[0];
+		if (same.length === 1) return { partner: same[0], by: `email "${email}"` };
 		if (same.length > 1) throw ambiguous('email', email, same);
 	}
 	if (unconfirmed.length) throw ambiguous('tax number', tax!, unconfirmed, ' but Metakocka\'s answer shows no tax number to confirm it');
@@ -218,90 +152,71 @@ export async function updatePartnerFields(client: MetakockaClient, mkId: string,
 }
 
 /**
+ * How Sync writes a partner: adopt by tax number or email (exact matches only), update through the
+ * contact's and billing address's mk_id, create otherwise. The pipeline (pipeline.ts) does the rest.
+ */
+export function partnerEntity(matchExisting: MatchExisting = 'taxNumberOrEmail'): EntityDescription<ContactToSync> {
+	return {
+		entity: 'contact',
+		what: () => 'partner',
+		content: (contact) => compact(contact.partner),
+		readCurrent: async ({ client }, _contact, mapping) => {
+			const [current] = await client.getPartners({ partner_id: mapping.mkId });
+			return current ? partnerView(current, mapping.mkSnapshot as Record<string, unknown>, idsFromMapping(mapping.extra)) : undefined;
+		},
+		findExisting: async ({ client }, contact) => {
+			const partner = compact(contact.partner);
+			const found = await findExisting(client, partner, matchExisting);
+			if (!found) return undefined;
+			return {
+				mkId: found.partner.mk_id,
+				countCode: found.partner.count_code ?? null,
+				extra: mappingExtra(idsOf(found.partner)) as Record<string, unknown>,
+				foundBy: found.by,
+				view: partnerView(found.partner, partner, idsOf(found.partner)),
+			};
+		},
+		adoptBy: (contact) => adoptKey(compact(contact.partner), matchExisting),
+		prepare: async (_deps, contact, target) => {
+			if (!target) requireNewPartnerAddress(compact(contact.partner), contact.itemIndex);
+		},
+		write: async ({ client }, contact, target) => {
+			const partner = compact(contact.partner);
+			if (target) {
+				const { updated, ids } = await updatePartnerFields(client, target.mkId, partner, idsFromMapping(target.extra));
+				return {
+					status: 'updated',
+					mkId: target.mkId,
+					countCode: updated?.count_code ?? target.countCode ?? null,
+					extra: { ...omitIds(target.extra), ...mappingExtra(ids) },
+				};
+			}
+			const { result, reconciled } = await client.addPartner(partner);
+			// The main address is stored as the Račun (billing) address [DOC:add_partner.md]; Sync sends no other.
+			const billing = result.partner ? billingAddressOf(result.partner)?.mk_id : result.mk_address_id_list?.[0]?.mk_id;
+			return {
+				status: 'created',
+				mkId: result.mk_id,
+				countCode: result.count_code ?? null,
+				reconciled,
+				extra: mappingExtra({ contactId: result.mk_contact_id, billingAddressId: billing }),
+			};
+		},
+	};
+}
+
+/**
  * CRM contact → Metakocka partner. Unchanged contacts (same hash as the last write) cost no call;
  * each create/update runs under a Postgres advisory lock on (company, CRM id) so that two workers
  * syncing the same contact never both create it, and the mapping is recorded right after the write.
  */
-export async function syncPartners(
-	{ client, store }: Deps,
-	contacts: ContactToSync[],
-	options: PartnerSyncOptions = {},
-): Promise<PartnerSyncOutcome[]> {
-	const companyId = client.companyId;
-	const matchExisting = options.matchExisting ?? 'taxNumberOrEmail';
-	const known = await store.contacts.getByCrmIds(companyId, [...new Set(contacts.map((c) => c.crmId))]);
-	return await syncBatch<ContactToSync, PartnerSyncOutcome>(contacts, (c) => ({ itemIndex: c.itemIndex, crmId: c.crmId }), {
-		known,
-		isUnchanged: (contact, mapping) => mapping.contentHash === contentHash(compact(contact.partner)),
-		syncOne: (contact) => syncOne({ client, store }, contact, matchExisting, options.conflictPolicy ?? 'skip'),
-		concurrency: options.concurrency,
-	});
+export async function syncPartners(deps: Deps, contacts: ContactToSync[], options: PartnerSyncOptions = {}): Promise<PartnerSyncOutcome[]> {
+	return await runPipeline(deps, partnerEntity(options.matchExisting), contacts, options);
 }
 
-async function syncOne(
-	{ client, store }: Deps,
-	contact: ContactToSync,
-	matchExisting: MatchExisting,
-	policy: ConflictPolicy,
-): Promise<Partial<PartnerSyncOutcome>> {
-	const companyId = client.companyId;
-	const partner = compact(contact.partner);
-	const hash = contentHash(partner);
-	return await store.withLocks(companyId, 'contact', [contact.crmId], async () => {
-		// Read again under the lock: another worker may have synced this contact meanwhile.
-		const mapping = (await store.contacts.getByCrmIds(companyId, [contact.crmId])).get(contact.crmId);
-		if (mapping && mapping.contentHash === hash) {
-			return unchangedOutcome(mapping);
-		}
-		let conflict: Conflict | undefined;
-		if (mapping) {
-			const decision = await checkConflict(mapping, partner, policy, async () => {
-				const [current] = await client.getPartners({ partner_id: mapping.mkId });
-				return current ? partnerView(current, mapping.mkSnapshot as Record<string, unknown>, idsFromMapping(mapping.extra)) : undefined;
-			});
-			conflict = decision.conflict;
-			if (!decision.write) {
-				await store.contacts.upsertMany(companyId, [mappingAfterConflict(mapping, decision.conflict, hash)]);
-				return { status: 'conflict' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false, conflict };
-			}
-		}
-		const target = mapping ?? (await adopt(client, partner, matchExisting));
-		if (target) {
-			const { updated, ids } = await updatePartnerFields(client, target.mkId, partner, idsFromMapping(target.extra));
-			const written = { what: 'partner', mkId: target.mkId, adoptBy: adoptKey(partner, matchExisting) };
-			await recordAfterWrite(written, () =>
-				store.contacts.upsertMany(companyId, [
-					{
-						crmId: contact.crmId,
-						mkId: target.mkId,
-						countCode: updated?.count_code ?? target.countCode ?? null,
-						contentHash: hash,
-						mkSnapshot: partner,
-						extra: { ...omitIds(target.extra), ...mappingExtra(ids) },
-					},
-				]),
-			);
-			return { status: 'updated' as const, mkId: target.mkId, countCode: updated?.count_code ?? target.countCode, reconciled: false, matchedExisting: !mapping, conflict };
-		}
-		requireNewPartnerAddress(partner, contact.itemIndex);
-		const { result, reconciled } = await client.addPartner(partner);
-		// The main address is stored as the Račun (billing) address [DOC:add_partner.md]; Sync sends no other.
-		const billing = result.partner ? billingAddressOf(result.partner)?.mk_id : result.mk_address_id_list?.[0]?.mk_id;
-		const written = { what: 'partner', mkId: result.mk_id, adoptBy: adoptKey(partner, matchExisting) };
-		await recordAfterWrite(written, () =>
-			store.contacts.upsertMany(companyId, [
-				{
-					crmId: contact.crmId,
-					mkId: result.mk_id,
-					countCode: result.count_code ?? null,
-					contentHash: hash,
-					mkSnapshot: partner,
-					extra: mappingExtra({ contactId: result.mk_contact_id, billingAddressId: billing }),
-				},
-			]),
-		);
-		return { status: 'created' as const, mkId: result.mk_id, countCode: result.count_code ?? null, reconciled, matchedExisting: false };
-	});
+/** Dry Run of syncPartners: what it would do to each contact, from the same reads, without a write. */
+export async function previewPartners(deps: Deps, contacts: ContactToSync[], options: PartnerSyncOptions = {}): Promise<DryRunOutcome[]> {
+	return await previewPipeline(deps, partnerEntity(options.matchExisting), contacts, options);
 }
 
 /** What the next Sync would adopt this partner by, when its mapping is missing (as findExisting looks). */
@@ -310,16 +225,6 @@ function adoptKey(partner: PartnerFields, how: MatchExisting): string | undefine
 	if (how !== 'none' && partner.tax_id_number) keys.push('tax number');
 	if (how === 'taxNumberOrEmail' && partner.partner_contact?.email) keys.push('email');
 	return keys.length ? keys.join(' or ') : undefined;
-}
-
-async function adopt(client: MetakockaClient, partner: PartnerFields, how: MatchExisting) {
-	const existing = await findExisting(client, partner, how);
-	if (!existing) return undefined;
-	return {
-		mkId: existing.mk_id,
-		countCode: existing.count_code ?? null,
-		extra: mappingExtra(idsOf(existing)) as Record<string, unknown>,
-	};
 }
 
 /** The mapping's other extra keys (e.g. pendingConflict is dropped by a successful write). */

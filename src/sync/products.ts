@@ -3,15 +3,13 @@ import { z } from 'zod';
 import type { MetakockaClient, Product, ProductFilter, ProductInput } from '../client';
 import { isNotFound, MetakockaError, parseMkNumber } from '../client';
 import type { MappingStore } from '../store';
-import { StoreError, contentHash } from '../store';
+import { StoreError } from '../store';
 import { parseItem } from '../input';
-import { syncBatch, unchangedOutcome } from './batch';
-import { checkConflict, mappingAfterConflict, productView, syncMarks, type Conflict, type ConflictPolicy } from './conflict';
-import { crmId, flag, requiredText, text } from './fields';
-import { recordAfterWrite } from './record';
-import { compact, type SyncStatus } from './partners';
+import { productView, syncMarks, type ConflictPolicy } from './conflict';
+import { compact, crmId, flag, requiredText, text } from './fields';
+import { previewPipeline, runPipeline, type DryRunOutcome, type EntityDescription, type SyncDeps, type SyncOutcome } from './pipeline';
 
-export type { SyncStatus } from './partners';
+export type { SyncStatus } from './pipeline';
 
 // ---------------------------------------------------------------- input
 
@@ -172,20 +170,7 @@ export interface ProductToSync {
 	product: ProductFields;
 }
 
-export interface ProductSyncOutcome {
-	itemIndex: number;
-	crmId: string;
-	status?: SyncStatus;
-	mkId?: string;
-	countCode?: string | null;
-	/** The write's answer was lost and the product was found by lookup instead of being added twice. */
-	reconciled?: boolean;
-	/** No mapping existed; the Metakocka product with the same count code or code was adopted. */
-	matchedExisting?: boolean;
-	/** Metakocka changed the product since the last sync: both versions, and what the policy did. */
-	conflict?: Conflict;
-	error?: unknown;
-}
+export type ProductSyncOutcome = SyncOutcome;
 
 export type ProductMatchExisting = 'code' | 'none';
 
@@ -197,10 +182,7 @@ export interface ProductSyncOptions {
 	conflictPolicy?: ConflictPolicy;
 }
 
-interface Deps {
-	client: MetakockaClient;
-	store: MappingStore;
-}
+type Deps = SyncDeps;
 
 const norm = (s: unknown): string => (s === undefined || s === null ? '' : String(s)).trim().toLowerCase();
 
@@ -214,16 +196,16 @@ function ambiguous(field: string, value: string, hits: Product[]): MetakockaErro
 }
 
 /** The product this CRM product already is in Metakocka, if any: by count_code (unique), then by code. */
-async function findExisting(client: MetakockaClient, product: ProductFields): Promise<Product | undefined> {
+async function findExisting(client: MetakockaClient, product: ProductFields): Promise<{ product: Product; by: string } | undefined> {
 	if (product.count_code) {
 		const rows = (await client.listProducts({ count_code: product.count_code })).filter((p) => p.count_code === product.count_code);
 		if (rows.length > 1) throw ambiguous('count_code', product.count_code, rows);
-		if (rows[0]) return rows[0];
+		if (rows[0]) return { product: rows[0], by: `count code "${product.count_code}"` };
 	}
 	const code = norm(product.code);
 	const rows = (await client.listProducts({ code: product.code })).filter((p) => norm(p.code) === code);
 	if (rows.length > 1) throw ambiguous('code', product.code, rows);
-	return rows[0];
+	return rows[0] ? { product: rows[0], by: `code "${product.code}"` } : undefined;
 }
 
 /** Fields the CRM cleared since the last sync: an empty value would leave them, so they are removed explicitly. */
@@ -235,99 +217,63 @@ function removals(previous: unknown, product: ProductFields): Record<string, str
 }
 
 
+/** How Sync writes a product: adopt by count code then code, update by mk_id, create otherwise. */
+export function productEntity(matchExisting: ProductMatchExisting = 'code'): EntityDescription<ProductToSync> {
+	return {
+		entity: 'product',
+		what: () => 'product',
+		content: (item) => compact(item.product),
+		readCurrent: async ({ client }, _item, mapping) => {
+			const current = await client.getProduct({ mk_id: mapping.mkId });
+			return current ? productView(current) : undefined;
+		},
+		// Deleted in Metakocka since it was mapped: a definite "not found", so adding it again is safe.
+		recreatesMissing: true,
+		findExisting: async ({ client, store }, item) => {
+			if (matchExisting !== 'code') return undefined;
+			const found = await findExisting(client, compact(item.product));
+			if (!found) return undefined;
+			const existing = found.product;
+			const owner = (await store.products.getByMkIds(client.companyId, [existing.mk_id])).get(existing.mk_id);
+			if (owner && owner.crmId !== item.crmId) {
+				throw new StoreError(
+					'CONFLICT',
+					`Metakocka product ${existing.mk_id} (code "${existing.code ?? ''}") is already mapped to CRM id "${owner.crmId}"; two CRM products cannot share one Metakocka product`,
+				);
+			}
+			return { mkId: existing.mk_id, countCode: existing.count_code ?? null, foundBy: found.by, view: productView(existing) };
+		},
+		adoptBy: () => (matchExisting === 'code' ? 'count code or code' : undefined),
+		write: async ({ client }, item, target, mapping) => {
+			const product = compact(item.product);
+			if (target) {
+				// Identify by mk_id only: count_code in the body could point at another product.
+				const body = { ...toProductInput(product), ...removals(mapping?.mkSnapshot, product), mk_id: target.mkId };
+				delete body.count_code;
+				const updated = await client.updateProduct(body).catch((error: unknown) => {
+					if (mapping && isNotFound(error)) return null;
+					return Promise.reject(error);
+				});
+				if (updated) return { status: 'updated', mkId: target.mkId, countCode: updated.count_code || target.countCode || null };
+			}
+			const { result, reconciled } = await client.addProduct(toProductInput(product));
+			return { status: 'created', mkId: result.mk_id, countCode: result.count_code || null, reconciled };
+		},
+	};
+}
+
 /**
  * CRM product → Metakocka product. Unchanged products (same hash as the last write) cost no call;
  * each create/update runs under a Postgres advisory lock on (company, CRM id), the mapping is
  * re-read under the lock and recorded right after the write, so a product is never added twice.
  */
-export async function syncProducts(
-	{ client, store }: Deps,
-	products: ProductToSync[],
-	options: ProductSyncOptions = {},
-): Promise<ProductSyncOutcome[]> {
-	const companyId = client.companyId;
-	const matchExisting = options.matchExisting ?? 'code';
-	const known = await store.products.getByCrmIds(companyId, [...new Set(products.map((p) => p.crmId))]);
-	return await syncBatch<ProductToSync, ProductSyncOutcome>(products, (p) => ({ itemIndex: p.itemIndex, crmId: p.crmId }), {
-		known,
-		isUnchanged: (item, mapping) => mapping.contentHash === contentHash(compact(item.product)),
-		syncOne: (item) => syncOne({ client, store }, item, matchExisting, options.conflictPolicy ?? 'skip'),
-		concurrency: options.concurrency,
-	});
+export async function syncProducts(deps: Deps, products: ProductToSync[], options: ProductSyncOptions = {}): Promise<ProductSyncOutcome[]> {
+	return await runPipeline(deps, productEntity(options.matchExisting), products, options);
 }
 
-async function syncOne(
-	{ client, store }: Deps,
-	item: ProductToSync,
-	matchExisting: ProductMatchExisting,
-	policy: ConflictPolicy,
-): Promise<Partial<ProductSyncOutcome>> {
-	const companyId = client.companyId;
-	const product = compact(item.product);
-	const hash = contentHash(product);
-	return await store.withLocks(companyId, 'product', [item.crmId], async () => {
-		// Read again under the lock: another worker may have synced this product meanwhile.
-		const mapping = (await store.products.getByCrmIds(companyId, [item.crmId])).get(item.crmId);
-		if (mapping && mapping.contentHash === hash) return unchangedOutcome(mapping);
-
-		const record = (mkId: string, countCode: string | null) =>
-			recordAfterWrite({ what: 'product', mkId, adoptBy: matchExisting === 'code' ? 'count code or code' : undefined }, () =>
-				store.products.upsertMany(companyId, [{ crmId: item.crmId, mkId, countCode, contentHash: hash, mkSnapshot: product }]),
-			);
-
-		let conflict: Conflict | undefined;
-		if (mapping) {
-			const decision = await checkConflict(mapping, product, policy, async () => {
-				const current = await client.getProduct({ mk_id: mapping.mkId });
-				return current ? productView(current) : undefined;
-			});
-			conflict = decision.conflict;
-			if (!decision.write) {
-				await store.products.upsertMany(companyId, [mappingAfterConflict(mapping, decision.conflict, hash)]);
-				return { status: 'conflict' as const, mkId: mapping.mkId, countCode: mapping.countCode, reconciled: false, matchedExisting: false, conflict };
-			}
-		}
-
-		let target: { mkId: string; countCode: string | null; snapshot?: unknown } | undefined = mapping
-			? { mkId: mapping.mkId, countCode: mapping.countCode, snapshot: mapping.mkSnapshot }
-			: undefined;
-		let matchedExisting = false;
-		if (!target && matchExisting === 'code') {
-			const existing = await findExisting(client, product);
-			if (existing) {
-				const owner = (await store.products.getByMkIds(companyId, [existing.mk_id])).get(existing.mk_id);
-				if (owner && owner.crmId !== item.crmId) {
-					throw new StoreError(
-						'CONFLICT',
-						`Metakocka product ${existing.mk_id} (code "${existing.code ?? ''}") is already mapped to CRM id "${owner.crmId}"; two CRM products cannot share one Metakocka product`,
-					);
-				}
-				target = { mkId: existing.mk_id, countCode: existing.count_code ?? null };
-				matchedExisting = true;
-			}
-		}
-
-		if (target) {
-			// Identify by mk_id only: count_code in the body could point at another product.
-			const body = { ...toProductInput(product), ...removals(target.snapshot, product), mk_id: target.mkId };
-			delete body.count_code;
-			// Deleted in Metakocka since it was mapped: a definite "not found", so adding it again is safe.
-			const updated = await client.updateProduct(body).catch((error: unknown) => {
-				if (mapping && isNotFound(error)) return null;
-				return Promise.reject(error);
-			});
-			if (updated) {
-				const countCode = updated.count_code || target.countCode || null;
-				await record(target.mkId, countCode);
-				return { status: 'updated' as const, mkId: target.mkId, countCode, reconciled: false, matchedExisting, conflict };
-			}
-		}
-
-		const { result, reconciled } = await client.addProduct(toProductInput(product));
-		const countCode = result.count_code || null;
-		await record(result.mk_id, countCode);
-		return { status: 'created' as const, mkId: result.mk_id, countCode, reconciled, matchedExisting: false };
-	});
+/** Dry Run of syncProducts: what it would do to each product, from the same reads, without a write. */
+export async function previewProducts(deps: Deps, products: ProductToSync[], options: ProductSyncOptions = {}): Promise<DryRunOutcome[]> {
+	return await previewPipeline(deps, productEntity(options.matchExisting), products, options);
 }
 
 // ---------------------------------------------------------------- import

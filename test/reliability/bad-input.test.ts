@@ -7,7 +7,7 @@ import { MetakockaSalesDocument } from '../../nodes/MetakockaSalesDocument/Metak
 import { MetakockaTemplate } from '../../nodes/MetakockaTemplate/MetakockaTemplate.node';
 import type { FakeRun } from '../helpers/n8n';
 import { report } from './helpers/capture';
-import { CONTACT_PARAMS, DOCUMENT_PARAMS, PRODUCT_PARAMS, WRITE_METHODS, captureErrorLog, rowCounts, runNode, startEnv, type ReliabilityEnv } from './helpers/harness';
+import { CONTACT_PARAMS, DOCUMENT_PARAMS, PRODUCT_PARAMS, WRITE_METHODS, captureErrorLog, rowCounts, runHistoryRows, runNode, startEnv, type ReliabilityEnv } from './helpers/harness';
 
 // Malformed input across the nodes, table-driven. A rejected case must fail with an error naming
 // the item and the field, and write nothing: no Metakocka write call reaches the sandbox and no
@@ -297,6 +297,7 @@ describe('malformed input: a clear error naming the item and the field, and noth
 		const bad = applyOver(SETUPS[c.setup].good, c.item);
 		const writesBefore = writes();
 		const rowsBefore = await rowCounts(env.pool, env.schema);
+		const runsBefore = await runHistoryRows(env.pool, env.schema);
 
 		// Without Continue On Fail, behind a valid item: the run stops before any write, naming item 1.
 		const stopped = await exec(c.setup, [SETUPS[c.setup].good, bad], false, c.params);
@@ -316,6 +317,11 @@ describe('malformed input: a clear error naming the item and the field, and noth
 
 		expect(writes()).toBe(writesBefore);
 		expect(await rowCounts(env.pool, env.schema)).toEqual(rowsBefore);
+		// Syncs and Imports leave one run-history row per run, refused runs included, marked failed.
+		if (/\.(sync|import)$/.test(c.setup)) {
+			const runs = await runHistoryRows(env.pool, env.schema);
+			expect([runs.all - runsBefore.all, runs.failed - runsBefore.failed]).toEqual([2, 2]);
+		}
 		tried++;
 	});
 });

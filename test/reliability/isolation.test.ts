@@ -86,7 +86,7 @@ describe('two companies in one database and one process', () => {
 		const created = await run(template, A, { resource: 'template', operation: 'create', name: 'iso-tpl', subject: 'A only', body: 'A {{x}}', additionalFields: {} });
 		expect(created.error).toBeUndefined();
 		const renderB = await run(template, B, { resource: 'template', operation: 'render', source: 'stored', templateName: 'iso-tpl', data: {}, options: {} });
-		expect(renderB.error?.message).toContain(`Item 0: field "templateName" names no stored template: "iso-tpl" does not exist for company ${B.companyId}`);
+		expect(renderB.error?.message).toContain(`"templateName" names no stored template: "iso-tpl" does not exist for company ${B.companyId}`);
 		const listB = await run(template, B, { resource: 'template', operation: 'getAll', returnAll: true, filters: {} });
 		expect(listB.items.map((o) => o.json.name)).not.toContain('iso-tpl');
 

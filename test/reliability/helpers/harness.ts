@@ -144,9 +144,13 @@ export async function runNode(node: INodeType, run: FakeRun): Promise<NodeRun> {
 	return { items, error, logs };
 }
 
+/**
+ * Rows per data table. The run history (metakocka_sync_runs) is left out on purpose: every run,
+ * a refused one included, leaves its row there (runHistoryRows counts them).
+ */
 export async function rowCounts(pool: Pool, schema: string): Promise<Record<string, number>> {
 	const tables = await pool.query<{ table_name: string }>(
-		"SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name <> 'metakocka_schema_migrations' ORDER BY 1",
+		"SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name NOT IN ('metakocka_schema_migrations', 'metakocka_sync_runs') ORDER BY 1",
 		[schema],
 	);
 	const out: Record<string, number> = {};
@@ -154,6 +158,14 @@ export async function rowCounts(pool: Pool, schema: string): Promise<Record<stri
 		out[table_name] = (await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM "${schema}"."${table_name}"`)).rows[0].n;
 	}
 	return out;
+}
+
+/** Run-history rows: all, and those of runs in which an item failed. */
+export async function runHistoryRows(pool: Pool, schema: string): Promise<{ all: number; failed: number }> {
+	const exists = await pool.query(`SELECT to_regclass($1) AS t`, [`"${schema}".metakocka_sync_runs`]);
+	if (!exists.rows[0].t) return { all: 0, failed: 0 };
+	const { rows } = await pool.query(`SELECT count(*)::int AS all, count(*) FILTER (WHERE failed > 0)::int AS failed FROM "${schema}".metakocka_sync_runs`);
+	return { all: rows[0].all, failed: rows[0].failed };
 }
 
 /** The error-log rows go through the secret scan too. */

@@ -5,7 +5,8 @@ import { MappingStore } from '../../../src/store';
 import { changedFields, type ConflictPolicy } from '../../../src/sync/conflict';
 import { importDocuments, parseDocument, resolveDocuments, syncDocuments, type ResolvedDocument } from '../../../src/sync/documents';
 import { importPartners } from '../../../src/sync/importPartners';
-import { parsePartner, syncPartners, type ContactToSync } from '../../../src/sync/partners';
+import { parsePartner } from '../../../src/sync/partnerFields';
+import { syncPartners, type ContactToSync } from '../../../src/sync/partners';
 import { importProducts, parseCrmProduct, syncProducts } from '../../../src/sync/products';
 import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
 

@@ -6,7 +6,8 @@ import { Pool } from 'pg';
 import { MetakockaClient } from '../../../src/client';
 import { InputError } from '../../../src/input';
 import { MappingStore } from '../../../src/store';
-import { parsePartner, syncPartners, type ContactToSync } from '../../../src/sync/partners';
+import { parsePartner } from '../../../src/sync/partnerFields';
+import { syncPartners, type ContactToSync } from '../../../src/sync/partners';
 import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
 
 let env: TestEnv;

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type ConflictPolicy, type ContactToSync, contactToSyncSchema, itemParameter, type MatchExisting, parseItem, runSync, syncPartners } from '../../../../src';
-import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
+import { type ConflictPolicy, type ContactToSync, contactToSyncSchema, itemParameter, type MatchExisting, parseItem, previewPartners, runSync, syncPartners } from '../../../../src';
+import { dryRunParameter, mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { partnerFieldParameters, readPartnerFields } from './fields';
 
 const show = { resource: ['partner'], operation: ['sync'] };
@@ -26,17 +26,20 @@ export const description: INodeProperties[] = [
 		},
 		'partners',
 	),
+	dryRunParameter(show, 'contact'),
 	outputModeParameter(show, 'contact'),
 	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: MatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
+	const dryRun = this.getNodeParameter('dryRun', 0, false) === true;
 	return await runSync<ContactToSync>(this, {
+		dryRun,
 		parse: (i) => ({
 			itemIndex: i,
 			...parseItem(contactToSyncSchema, { crmId: itemParameter(this, 'crmId', i), partner: readPartnerFields(this, i) }, i),
 		}),
-		sync: async (deps, contacts) => await syncPartners(deps, contacts, options),
+		sync: async (deps, contacts) => await (dryRun ? previewPartners : syncPartners)(deps, contacts, options),
 	});
 }

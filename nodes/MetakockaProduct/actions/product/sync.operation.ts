@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type ConflictPolicy, parseCrmProduct, type ProductMatchExisting, type ProductToSync, runSync, syncProducts } from '../../../../src';
-import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
+import { type ConflictPolicy, parseCrmProduct, type ProductMatchExisting, type ProductToSync, previewProducts, runSync, syncProducts } from '../../../../src';
+import { dryRunParameter, mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { productFieldParameters, readProductFields } from './fields';
 
 const show = { resource: ['product'], operation: ['sync'] };
@@ -25,14 +25,17 @@ export const description: INodeProperties[] = [
 		},
 		'products',
 	),
+	dryRunParameter(show, 'product'),
 	outputModeParameter(show, 'product'),
 	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: ProductMatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
+	const dryRun = this.getNodeParameter('dryRun', 0, false) === true;
 	return await runSync<ProductToSync>(this, {
+		dryRun,
 		parse: (i) => parseCrmProduct({ crmId: this.getNodeParameter('crmId', i, ''), ...readProductFields(this, i) }, i),
-		sync: async (deps, products) => await syncProducts(deps, products, options),
+		sync: async (deps, products) => await (dryRun ? previewProducts : syncProducts)(deps, products, options),
 	});
 }

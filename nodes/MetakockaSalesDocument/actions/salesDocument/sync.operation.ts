@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type ConflictPolicy, type DocumentFields, type DocumentMatchExisting, documentToSyncSchema, parseItem, type ResolvedDocument, resolveDocuments, runSync, syncDocuments } from '../../../../src';
-import { mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
+import { type ConflictPolicy, type DocumentFields, type DocumentMatchExisting, documentToSyncSchema, parseItem, previewDocuments, type ResolvedDocument, resolveDocuments, runSync, syncDocuments } from '../../../../src';
+import { dryRunParameter, mappingStoreOptions, outputModeParameter, postgresNotice, crmIdParameter, syncOptions } from '../../../shared/descriptions';
 import { docTypeFor, headParameters, lineParameters, partnerParameters, PUT_TYPES, readDocumentInput } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['sync'] };
@@ -34,19 +34,22 @@ export const description: INodeProperties[] = [
 		},
 		'documents',
 	),
+	dryRunParameter(show, 'document'),
 	outputModeParameter(show, 'document'),
 	mappingStoreOptions(show, { runHistory: true }),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const options = this.getNodeParameter('syncOptions', 0, {}) as { matchExisting?: DocumentMatchExisting; concurrency?: number; conflictPolicy?: ConflictPolicy };
+	const dryRun = this.getNodeParameter('dryRun', 0, false) === true;
 	return await runSync<{ itemIndex: number; doc: DocumentFields }, ResolvedDocument>(this, {
+		dryRun,
 		parse: (i) => {
 			const raw = { crmId: this.getNodeParameter('crmId', i), ...readDocumentInput(this, i, docTypeFor(this, i, PUT_TYPES, 'Sync')) };
 			return { itemIndex: i, doc: parseItem(documentToSyncSchema, raw, i) };
 		},
 		// Unmapped contacts or products are input errors too: nothing is written when one is found.
 		prepare: async ({ client, store }, parsed) => await resolveDocuments(store, client.companyId, parsed),
-		sync: async (deps, docs) => await syncDocuments(deps, docs, options),
+		sync: async (deps, docs) => await (dryRun ? previewDocuments : syncDocuments)(deps, docs, options),
 	});
 }
