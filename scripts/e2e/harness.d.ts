@@ -22,6 +22,10 @@ export interface ExecutionResult {
 	errors: Record<string, string>;
 	/** Per node: the json of every output item (first output), over all its runs. */
 	runData: Record<string, Array<Record<string, unknown>>>;
+	/** Per node: its first run's outputs (main output, then the error output if any), each item with json, pairedItem and error. */
+	outputs: Record<string, Array<Array<{ json: Record<string, any>; pairedItem?: any; error?: any }>>>;
+	/** Per node: the error its run ended with (message, description, context, …). */
+	nodeErrors: Record<string, any>;
 	lastNode?: string;
 }
 

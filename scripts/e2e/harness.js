@@ -420,7 +420,17 @@ class N8nClient {
 			const error = runs.find((run) => run.error)?.error;
 			if (error) errors[node] = error.message ?? String(error);
 		}
-		return { id: raw.id, status: raw.status, finished: raw.finished, mode: raw.mode, error: data?.resultData?.error?.message, errors, runData, lastNode: data?.resultData?.lastNodeExecuted };
+		// Every output of every node (the error output too), with each item's json, pairedItem and error.
+		const outputs = {};
+		for (const [node, runs] of Object.entries(data?.resultData?.runData ?? {})) {
+			outputs[node] = (runs[0]?.data?.main ?? []).map((items) => (items ?? []).map((item) => ({ json: item.json, pairedItem: item.pairedItem, error: item.error })));
+		}
+		const nodeErrors = {};
+		for (const [node, runs] of Object.entries(data?.resultData?.runData ?? {})) {
+			const error = runs.find((run) => run.error)?.error;
+			if (error) nodeErrors[node] = error;
+		}
+		return { id: raw.id, status: raw.status, finished: raw.finished, mode: raw.mode, error: data?.resultData?.error?.message, errors, nodeErrors, runData, outputs, lastNode: data?.resultData?.lastNodeExecuted };
 	}
 
 	/** Waits for a finished execution of the workflow that is not among `knownIds`. */
