@@ -3,7 +3,7 @@
 import { startSandbox, type SandboxOptions } from './index';
 
 const USAGE =
-	'Usage: cli.js [--port N] [--host H] [--company-id ID] [--secret-key KEY] [--latency-ms N] [--fault-rate R] [--fault-seed N] [--seed FILE]\n';
+	'Usage: cli.js [--port N] [--host H] [--company-id ID] [--secret-key KEY] [--latency-ms N] [--fault-rate R] [--fault-seed N] [--seed FILE] [--capacity K] [--queue-limit Q] [--overload http_503|timeout]\n';
 
 function parseArgs(argv: string[]): SandboxOptions {
 	const opts: SandboxOptions = { port: 8765 };
@@ -45,6 +45,16 @@ function parseArgs(argv: string[]): SandboxOptions {
 				break;
 			case '--seed':
 				opts.seed = value;
+				break;
+			case '--capacity':
+				opts.capacity = number();
+				break;
+			case '--queue-limit':
+				opts.queueLimit = number();
+				break;
+			case '--overload':
+				if (value !== 'http_503' && value !== 'timeout') throw new Error(`--overload must be http_503 or timeout, got '${value}'`);
+				opts.overload = value;
 				break;
 			default:
 				throw new Error(`Unknown option ${flag}`);

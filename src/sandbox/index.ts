@@ -1,9 +1,10 @@
 // Metakocka sandbox: a local HTTP server that behaves like the documented Metakocka REST API.
 import type { SandboxReadings } from './model';
 import { defaultSeed, loadSeedFile, type SeedData } from './seed';
-import { type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStats, type SandboxStore } from './server';
+import { type CapacityConfig, type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStats, type SandboxStore } from './server';
 
-export type { FaultKind, FaultSpec, SandboxCompany, SandboxStats, SandboxStore } from './server';
+export type { CapacityConfig, FaultKind, FaultSpec, OverloadMode, SandboxCompany, SandboxStats, SandboxStore } from './server';
+export { DEFAULT_CAPACITY } from './server';
 export type { SeedData, SeedStockRow } from './seed';
 export type { SandboxReadings } from './model';
 export type { WebhookAttempt, WebhookDelivery, WebhookReceiverSpec } from './webhooks';
@@ -34,6 +35,12 @@ export interface SandboxOptions {
 	webhookRetryDelayMs?: number;
 	/** Which reading of an undocumented behaviour to play, e.g. {partnerTaxNumberInReads: false}. */
 	readings?: Partial<SandboxReadings>;
+	/** Calls processed at once per company (default 8); the rest queue [INF]. */
+	capacity?: number;
+	/** Calls that may wait per company before new ones are shed (default 8 × capacity). */
+	queueLimit?: number;
+	/** How a call that finds the queue full is shed: a 503 page (default) or no answer at all. */
+	overload?: CapacityConfig['overload'];
 }
 
 export interface Sandbox {
@@ -50,6 +57,8 @@ export interface Sandbox {
 	stats(): SandboxStats;
 	/** Starts the stats afresh (counters are separate: resetCounters). */
 	resetStats(): void;
+	/** Changes the per-company capacity, queue bound or overload answer; returns the new settings. */
+	setCapacity(capacity: Partial<CapacityConfig>): CapacityConfig;
 	/** Snapshot of a company's data (default company when omitted), in the API's own shapes. */
 	store(companyId?: string): SandboxStore;
 	/** Back to the seed (the given one, else the one the sandbox started with). */
@@ -83,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		seed,
 		webhookRetryDelayMs: options.webhookRetryDelayMs,
 		readings: options.readings,
+		capacity: { capacity: options.capacity, queueLimit: options.queueLimit, overload: options.overload },
 	});
 	await server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
 	return {
@@ -96,6 +106,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		setFaultRate: (rate) => server.setFaultRate(rate),
 		stats: () => server.stats(),
 		resetStats: () => server.resetStats(),
+		setCapacity: (c) => server.setCapacity(c),
 		store: (companyId) => server.store(companyId),
 		reset: (s) => server.reset(s),
 		addWebhook: (spec) => server.addWebhook(spec),

@@ -1,5 +1,5 @@
-// HTTP server: routing by URL family, auth, latency, faults, the per-company search queue and the
-// /__sandbox/ control API.
+// HTTP server: routing by URL family, auth, latency, faults, the per-company search queue, the
+// per-company capacity and the /__sandbox/ control API.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -68,7 +68,35 @@ export interface SandboxStats {
 	searchesQueued: number;
 	/** The highest number of Metakocka calls (any method) in flight at once: how hard a client pushed. */
 	maxConcurrentCalls: number;
+	/** The most calls of one company being processed at once (never above the capacity). */
+	maxProcessingPerCompany: number;
+	/** Calls that waited for a free slot of their company's capacity. */
+	callsQueued: number;
+	/** The longest wait queue of one company. */
+	maxQueuedPerCompany: number;
+	/** Calls refused (503) or held until the client gave up because the queue was full. */
+	overloaded: number;
 }
+
+/** What the sandbox does with a call that finds its company's queue full [INF]. */
+export type OverloadMode = 'http_503' | 'timeout';
+
+/**
+ * A server with a capacity [INF: Metakocka documents no write or rate limit; this models an
+ * ordinary overloaded application server]: per company at most `capacity` calls are processed at
+ * once, the rest wait in a FIFO queue (their latency grows), and past `queueLimit` waiting calls a
+ * new one is answered 503 or held unanswered until the client gives up; either way it was never
+ * processed.
+ */
+export interface CapacityConfig {
+	/** Calls processed at once per company (default 8). */
+	capacity: number;
+	/** Calls that may wait per company before the sandbox sheds load (default 8 × capacity). */
+	queueLimit: number;
+	overload: OverloadMode;
+}
+
+export const DEFAULT_CAPACITY = 8;
 
 export interface ServerConfig {
 	companies: SandboxCompany[];
@@ -80,9 +108,13 @@ export interface ServerConfig {
 	webhookRetryDelayMs?: number;
 	/** Which reading of an open question the sandbox plays (default: DEFAULT_READINGS). */
 	readings?: Partial<SandboxReadings>;
+	capacity?: Partial<CapacityConfig>;
 }
 
 type Handler = (c: Company, body: Obj, baseUrl: string) => Obj | RawReply;
+
+/** A call the capacity gate shed: its answer (503 or none) is already decided. */
+const SHED: Obj = Object.freeze({}) as Obj;
 
 const HANDLERS: Record<string, Handler> = {
 	put_document: (c, b) => putDocument(c, b),
@@ -122,6 +154,31 @@ function mulberry32(seed: number): () => number {
 	};
 }
 
+interface Gate {
+	processing: number;
+	waiting: Array<() => void>;
+}
+
+const emptyStats = (): SandboxStats => ({
+	maxConcurrentSearchesPerCompany: 0,
+	searchesQueued: 0,
+	maxConcurrentCalls: 0,
+	maxProcessingPerCompany: 0,
+	callsQueued: 0,
+	maxQueuedPerCompany: 0,
+	overloaded: 0,
+});
+
+export function capacityConfig(given: Partial<CapacityConfig> = {}, base?: CapacityConfig): CapacityConfig {
+	const capacity = given.capacity ?? base?.capacity ?? DEFAULT_CAPACITY;
+	if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`capacity must be a positive integer, got ${String(capacity)}`);
+	const queueLimit = given.queueLimit ?? (given.capacity !== undefined || !base ? 8 * capacity : base.queueLimit);
+	if (!Number.isInteger(queueLimit) || queueLimit < 0) throw new Error(`queueLimit must be a non-negative integer, got ${String(queueLimit)}`);
+	const overload = given.overload ?? base?.overload ?? 'http_503';
+	if (overload !== 'http_503' && overload !== 'timeout') throw new Error(`overload must be "http_503" or "timeout", got ${String(overload)}`);
+	return { capacity, queueLimit, overload };
+}
+
 interface SearchLock {
 	tail: Promise<void>;
 	running: number;
@@ -139,7 +196,9 @@ export class SandboxServer {
 	private faultRate: number;
 	private rng: () => number;
 	private locks = new Map<string, SearchLock>();
-	private searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0, maxConcurrentCalls: 0 };
+	private searchStats = emptyStats();
+	private gates = new Map<string, Gate>();
+	private capacityCfg: CapacityConfig;
 	/** Metakocka calls being answered right now (any method, any company). */
 	private inFlight = 0;
 	private timers = new Set<NodeJS.Timeout>();
@@ -149,6 +208,7 @@ export class SandboxServer {
 		this.webhooks = new WebhookDispatcher(cfg.companies[0].companyId, cfg.webhookRetryDelayMs);
 		this.latency = cfg.latencyMs;
 		this.faultRate = cfg.faultRate;
+		this.capacityCfg = capacityConfig(cfg.capacity);
 		this.rng = mulberry32(cfg.faultSeed);
 		this.reset(cfg.seed);
 		this.http = http.createServer((req, res) => {
@@ -216,7 +276,16 @@ export class SandboxServer {
 		return { ...this.searchStats };
 	}
 	resetStats(): void {
-		this.searchStats = { maxConcurrentSearchesPerCompany: 0, searchesQueued: 0, maxConcurrentCalls: 0 };
+		this.searchStats = emptyStats();
+	}
+	/** Changes capacity, queue bound and overload answer; calls already waiting keep their place. */
+	setCapacity(given: Partial<CapacityConfig>): CapacityConfig {
+		this.capacityCfg = capacityConfig(given, this.capacityCfg);
+		for (const gate of this.gates.values()) this.pump(gate);
+		return { ...this.capacityCfg };
+	}
+	capacity(): CapacityConfig {
+		return { ...this.capacityCfg };
 	}
 
 	// --- webhooks [DOC:webhooks.md]; receivers are registered here, not in a UI [INF] ----------------
@@ -313,8 +382,46 @@ export class SandboxServer {
 		return c && str(body.secret_key) === c.secretKey ? c : undefined;
 	}
 
+	private pump(gate: Gate): void {
+		while (gate.processing < this.capacityCfg.capacity && gate.waiting.length > 0) {
+			gate.processing++;
+			gate.waiting.shift()!();
+		}
+	}
+
+	/**
+	 * Runs fn in one of the company's processing slots [INF, see CapacityConfig]. false when the
+	 * queue is full: the call was shed (answered 503 or left hanging) and fn never ran.
+	 */
+	private async withCapacity(companyId: string, res: http.ServerResponse, fn: () => Promise<void>): Promise<boolean> {
+		let gate = this.gates.get(companyId);
+		if (!gate) this.gates.set(companyId, (gate = { processing: 0, waiting: [] }));
+		const cfg = this.capacityCfg;
+		if (gate.processing >= cfg.capacity || gate.waiting.length > 0) {
+			if (gate.waiting.length >= cfg.queueLimit) {
+				this.searchStats.overloaded++;
+				if (cfg.overload === 'http_503') this.sendHtml(res, 503, htmlErrorPage(503, 'Service Temporarily Unavailable'));
+				// 'timeout': no answer; the socket closes when the client gives up (or the server stops).
+				return false;
+			}
+			this.searchStats.callsQueued++;
+			await new Promise<void>((resolve) => {
+				gate.waiting.push(resolve);
+				this.searchStats.maxQueuedPerCompany = Math.max(this.searchStats.maxQueuedPerCompany, gate.waiting.length);
+			});
+		} else gate.processing++;
+		this.searchStats.maxProcessingPerCompany = Math.max(this.searchStats.maxProcessingPerCompany, gate.processing);
+		try {
+			await fn();
+		} finally {
+			gate.processing--;
+			this.pump(gate);
+		}
+		return true;
+	}
+
 	/** One search at a time per company; parallel ones wait in a server-side queue [DOC:search_concept.md]. */
-	private async serialSearch<T>(companyId: string, fn: () => T): Promise<T> {
+	private async serialSearch<T>(companyId: string, fn: () => Promise<T>): Promise<T> {
 		let lock = this.locks.get(companyId);
 		if (!lock) this.locks.set(companyId, (lock = { tail: Promise.resolve(), running: 0, waiting: 0 }));
 		if (lock.running > 0 || lock.waiting > 0) this.searchStats.searchesQueued++;
@@ -327,9 +434,7 @@ export class SandboxServer {
 		lock.running++;
 		this.searchStats.maxConcurrentSearchesPerCompany = Math.max(this.searchStats.maxConcurrentSearchesPerCompany, lock.running);
 		try {
-			// The latency is the search's own run time, spent holding the lock.
-			await this.sleep(this.latency);
-			return fn();
+			return await fn();
 		} finally {
 			lock.running--;
 			release();
@@ -400,11 +505,18 @@ export class SandboxServer {
 			stockBefore = this.webhooks.hasReceivers(company.companyId) ? stockFingerprints(company) : undefined;
 			return handler(company, body_, this.baseUrl);
 		};
-		if (method === 'search') reply = await this.serialSearch(company.companyId, run);
-		else {
-			await this.sleep(this.latency);
-			reply = run();
-		}
+		// The latency is a call's own run time, spent holding a processing slot; a search also holds its
+		// company's search lock (and waits for it without taking a slot).
+		const work = async (): Promise<Obj | RawReply> => {
+			let out!: Obj | RawReply;
+			const admitted = await this.withCapacity(company.companyId, res, async () => {
+				await this.sleep(this.latency);
+				out = run();
+			});
+			return admitted ? out : SHED;
+		};
+		reply = method === 'search' ? await this.serialSearch(company.companyId, work) : await work();
+		if (reply === SHED) return;
 		if (company.writes > writesBefore) {
 			this.count('__writes_applied');
 			if (stockBefore) this.webhooks.afterWrite(company, stockBefore);
@@ -485,6 +597,16 @@ export class SandboxServer {
 					if (rate === undefined || !Number.isFinite(rate) || rate < 0 || rate > 1) return this.sendJson(res, { error: 'body must be {"rate": 0..1}' }, 400);
 					this.setFaultRate(rate);
 					return this.sendJson(res, { ok: true, rate });
+				}
+				case 'GET /__sandbox/capacity':
+					return this.sendJson(res, this.capacity());
+				case 'POST /__sandbox/capacity': {
+					if (!isObj(body)) return this.sendJson(res, { error: 'body must be {"capacity"?: n, "queueLimit"?: n, "overload"?: "http_503" | "timeout"}' }, 400);
+					const given: Partial<CapacityConfig> = {};
+					if (body.capacity !== undefined) given.capacity = Number(body.capacity);
+					if (body.queueLimit !== undefined) given.queueLimit = Number(body.queueLimit);
+					if (body.overload !== undefined) given.overload = body.overload as OverloadMode;
+					return this.sendJson(res, { ok: true, ...this.setCapacity(given) });
 				}
 				case 'GET /__sandbox/state':
 					return this.sendJson(res, this.store(url.searchParams.get('company_id') ?? undefined));

@@ -36,6 +36,6 @@ describe('stats: calls in flight', () => {
 		expect(await read()).toMatchObject({ maxConcurrentCalls: 1 });
 		const reset = await post(sb().baseUrl, '/__sandbox/stats/reset', {});
 		expect(reset.json).toEqual({ ok: true });
-		expect(await read()).toEqual({ maxConcurrentCalls: 0, maxConcurrentSearchesPerCompany: 0, searchesQueued: 0 });
+		expect(await read()).toEqual({ maxConcurrentCalls: 0, maxConcurrentSearchesPerCompany: 0, searchesQueued: 0, maxProcessingPerCompany: 0, callsQueued: 0, maxQueuedPerCompany: 0, overloaded: 0 });
 	});
 });
