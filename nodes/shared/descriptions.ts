@@ -135,12 +135,12 @@ export const syncOptions = (show: IDisplayOptions['show'], matchExisting: INodeP
 		},
 		matchExisting,
 		{
-			displayName: 'Parallel Writes',
+			displayName: 'Max Parallel Calls',
 			name: 'concurrency',
 			type: 'number',
-			typeOptions: { minValue: 1, maxValue: 8 },
-			default: 4,
-			description: `How many ${what} are written to Metakocka at once`,
+			typeOptions: { minValue: 1, maxValue: 128 },
+			default: 32,
+			description: `At most this many ${what} in progress, and Metakocka calls in flight, at once. The package finds how many Metakocka takes by itself (it starts at 4, grows while answers stay fast, and backs off when they slow down or the server is overloaded); this is only the ceiling.`,
 		},
 	],
 });

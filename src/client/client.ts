@@ -2,7 +2,8 @@ import { DOC_TYPE_INFO, isDocType, orderDirectionFor, unsupportedUpdateFields } 
 import { invalidInput, isNotFound, MetakockaError, redactSecrets, redactString, settle } from './errors';
 import { hasEmail, taxNumberMatch } from './partnerMatch';
 import { methodInfo, normaliseBaseUrl, type CallKind } from './paths';
-import { Semaphore, searchQueueKey, searchQueues } from './queue';
+import { limiterFor, type AdaptiveLimiter } from './limiter';
+import { searchQueueKey, searchQueues } from './queue';
 import { surfaceUnknownOutcome, writeWithReconcile } from './reconcile';
 import { withRetry, sleep } from './retry';
 import {
@@ -46,6 +47,8 @@ import type {
 } from './types';
 
 export const SEARCH_PAGE_MAX = 100;
+/** Calls (other than searches) one client may have in flight at most; the adaptive limit is usually lower. */
+export const DEFAULT_MAX_CONCURRENCY = 32;
 export const PRODUCT_PAGE_MAX = 1000;
 export const STOCK_PAGE_SIZE = 1000;
 /** Reads answer within seconds; writes can take about 48 s (create_invoice 47.8 s [DOC], put_document ~48 s [OBS]). */
@@ -87,7 +90,9 @@ export class MetakockaClient {
 	readonly #retryBaseDelayMs: number;
 	readonly #retryMaxDelayMs: number;
 	readonly #reconcileDelayMs: number;
-	readonly #writes: Semaphore;
+	/** Shared by every client of this base URL + company in the process. */
+	readonly #limiter: AdaptiveLimiter;
+	readonly #maxConcurrency: number;
 	readonly #logger?: ClientLogger;
 
 	constructor(credentials: MetakockaCredentials, options: ClientOptions = {}) {
@@ -108,7 +113,8 @@ export class MetakockaClient {
 		this.#retryBaseDelayMs = Math.max(0, options.retryBaseDelayMs ?? 250);
 		this.#retryMaxDelayMs = Math.max(this.#retryBaseDelayMs, options.retryMaxDelayMs ?? 10000);
 		this.#reconcileDelayMs = Math.max(0, options.reconcileDelayMs ?? 1000);
-		this.#writes = new Semaphore(Math.max(1, Math.floor(options.writeConcurrency ?? 4)));
+		this.#limiter = limiterFor(this.baseUrl, this.companyId);
+		this.#maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? options.writeConcurrency ?? DEFAULT_MAX_CONCURRENCY));
 		this.#logger = options.logger;
 	}
 
@@ -142,10 +148,16 @@ export class MetakockaClient {
 		);
 	}
 
+	// Searches: one at a time per company (Metakocka queues the rest server-side). Every other call,
+	// read or write: the adaptive limit this process shares for the company, under this client's cap.
 	#slot<T>(kind: CallKind, fn: () => Promise<T>): Promise<T> {
 		if (kind === 'search') return searchQueues().run(searchQueueKey(this.baseUrl, this.companyId), fn);
-		if (kind === 'write') return this.#writes.run(fn);
-		return fn();
+		return this.#limiter.run(this.#maxConcurrency, fn);
+	}
+
+	/** The shared limit's state (calls in flight, limit, its path): for logs and the benchmark. */
+	concurrency() {
+		return this.#limiter.snapshot();
 	}
 
 	async #attempt<T>(

@@ -1,4 +1,5 @@
-export { MetakockaClient, SEARCH_PAGE_MAX, PRODUCT_PAGE_MAX, ADD_PARTNER_ADDRESS_FIELDS, DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS } from './client';
+export { MetakockaClient, SEARCH_PAGE_MAX, PRODUCT_PAGE_MAX, ADD_PARTNER_ADDRESS_FIELDS, DEFAULT_READ_TIMEOUT_MS, DEFAULT_WRITE_TIMEOUT_MS, DEFAULT_MAX_CONCURRENCY } from './client';
+export { AdaptiveLimiter, classifyOutcome, limiterFor, peekLimiter, resetLimiters, type LimiterSnapshot, type LimiterStep } from './limiter';
 export { MetakockaError, redactSecrets, isNotFound, type Delivery } from './errors';
 export { DOC_TYPES, DOC_TYPE_INFO, docTypesForReport, KNOWN_REPORT_IDS, PUT_DOC_TYPES, hasLastChangeFilter, isDocType, orderDirectionFor, unsupportedUpdateFields, type DocTypeInfo } from './doctypes';
 export { formatMkDate, formatMkTimestamp, formatMkFilterTimestamp, changedSince, parseMkDate, ljubljanaOffsetMinutes, ljubljanaWallToMs } from './dates';

@@ -32,7 +32,12 @@ export interface ClientOptions {
 	retryBaseDelayMs?: number;
 	/** Upper bound of one backoff delay, default 10000. */
 	retryMaxDelayMs?: number;
-	/** Bounded concurrency for writes, default 4. */
+	/**
+	 * Upper bound of this client's calls in flight (searches aside), default 32. The actual number is
+	 * the adaptive limit shared per base URL + company (see limiter.ts), which starts at 4.
+	 */
+	maxConcurrency?: number;
+	/** @deprecated The old fixed write limit; read as maxConcurrency. */
 	writeConcurrency?: number;
 	/** Pause before looking up a write whose answer was lost, so a slow server can finish it; default 1000. */
 	reconcileDelayMs?: number;

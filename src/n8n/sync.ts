@@ -70,7 +70,9 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 		}
 	}
 
-	const client = await getClient(ctx);
+	// Sync options' Max Parallel Calls caps this execution's calls too (the adaptive limit is shared).
+	const { concurrency } = ctx.getNodeParameter('syncOptions', 0, {}) as { concurrency?: number };
+	const client = await getClient(ctx, typeof concurrency === 'number' && concurrency > 0 ? { maxConcurrency: concurrency } : {});
 	const store = await openStore(ctx, ctx.getNodeParameter('mappingStore', 0, {}) as object);
 	try {
 		const deps = { client, store };

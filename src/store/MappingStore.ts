@@ -1,4 +1,4 @@
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 
 import {
 	type PostgresConnectionConfig,
@@ -42,6 +42,7 @@ export class MappingStore {
 	readonly migrationsApplied: number[] = [];
 
 	private closed = false;
+	private readonly locks: LockSessions;
 
 	private constructor(
 		readonly pool: Pool,
@@ -61,6 +62,7 @@ export class MappingStore {
 		this.errorLog = new ErrorLogRepository(db, this.tables);
 		this.syncState = new SyncStateRepository(db, this.tables, host);
 		this.syncRuns = new SyncRunRepository(db, this.tables, host);
+		this.locks = new LockSessions(pool, this.db);
 	}
 
 	/**
@@ -132,9 +134,11 @@ export class MappingStore {
 	 * Runs fn while holding cross-process locks on (company, entity, key) for every key, so two
 	 * n8n workers cannot both miss a mapping and both create the record in Metakocka.
 	 *
-	 * Session-level advisory locks on one dedicated pool client, taken in sorted key order so
-	 * overlapping key sets cannot deadlock; all released in finally. fn's own queries use other
-	 * pool clients, so the pool needs at least two connections per concurrent withLocks call.
+	 * Session-level advisory locks, taken in sorted key order so overlapping key sets cannot
+	 * deadlock, all released in finally. Every withLocks call of this store shares ONE lock
+	 * connection (pg_try_advisory_lock, polled until the timeout), so a Sync with many items in
+	 * flight needs one connection for its locks plus a few for its queries, not two per item.
+	 * Session locks are re-entrant within their session, so keys are also locked in-process.
 	 * Keys are scoped to this store's schema and table prefix.
 	 */
 	async withLocks<T>(
@@ -164,35 +168,37 @@ export class MappingStore {
 			const d = BigInt(a) - BigInt(b);
 			return d < 0n ? -1 : d > 0n ? 1 : 0;
 		});
+		const deadline = Date.now() + timeoutMs;
+		const timedOut = () =>
+			new StoreError(
+				'LOCK_TIMEOUT',
+				`Timed out after ${timeoutMs} ms waiting for another worker to finish with ${entity} ${
+					unique.length === 1 ? JSON.stringify(unique[0]) : `keys ${JSON.stringify(unique)}`
+				} of company ${companyId}`,
+				{ pgCode: '55P03' },
+			);
 
-		return this.db.withClient(async (client, discard) => {
-			// lock_timeout also bounds advisory lock waits; session-level because locks outlive statements.
-			await client.query("SELECT set_config('lock_timeout', $1, false)", [`${timeoutMs}ms`]);
+		const releaseLocal = await this.locks.local(lockKeys, deadline, timedOut);
+		try {
+			const session = await this.locks.open();
+			const taken: string[] = [];
 			try {
 				for (const key of lockKeys) {
-					await client.query('SELECT pg_advisory_lock($1::bigint)', [key]).catch((err: StoreError) => {
-						if (err.pgCode !== '55P03') throw err;
-						throw new StoreError(
-							'LOCK_TIMEOUT',
-							`Timed out after ${timeoutMs} ms waiting for another worker to finish with ${entity} ${
-								unique.length === 1 ? JSON.stringify(unique[0]) : `keys ${JSON.stringify(unique)}`
-							} of company ${companyId}`,
-							{ pgCode: '55P03' },
-						);
-					});
+					for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+						const res = await session.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [key]);
+						if (res.rows[0]?.ok) break;
+						if (Date.now() + wait > deadline) throw timedOut();
+						await sleep(wait);
+					}
+					taken.push(key);
 				}
 				return await fn();
 			} finally {
-				try {
-					// The client is ours alone, so this drops exactly the locks taken above.
-					await client.query('SELECT pg_advisory_unlock_all()');
-					await client.query('RESET lock_timeout');
-				} catch (err) {
-					// Closing the connection releases its session locks; never reuse it.
-					discard(err as Error);
-				}
+				await this.locks.close(session, taken);
 			}
-		});
+		} finally {
+			releaseLocal();
+		}
 	}
 
 	/** Ends the pool when open() created it. Safe to call more than once. */
@@ -200,5 +206,108 @@ export class MappingStore {
 		if (this.closed) return;
 		this.closed = true;
 		if (this.ownsPool) await this.pool.end();
+	}
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+interface LockSession {
+	client: PoolClient;
+	users: number;
+	broken?: Error;
+	query<R extends Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** The one connection that holds this store's advisory locks, and the in-process key queue. */
+class LockSessions {
+	private session?: LockSession;
+	private connecting?: Promise<LockSession>;
+	private readonly held = new Map<string, Promise<void>>();
+
+	constructor(
+		private readonly pool: Pool,
+		private readonly db: Db,
+	) {}
+
+	/** Waits for in-process holders of the keys (in order); returns the release. */
+	async local(keys: string[], deadline: number, timedOut: () => Error): Promise<() => void> {
+		const releases: Array<() => void> = [];
+		const releaseAll = () => releases.splice(0).forEach((r) => r());
+		try {
+			for (const key of keys) {
+				const prev = this.held.get(key);
+				let release!: () => void;
+				const mine = new Promise<void>((r) => (release = r));
+				const tail = (prev ?? Promise.resolve()).then(() => mine);
+				this.held.set(key, tail);
+				releases.push(() => {
+					release();
+					if (this.held.get(key) === tail) this.held.delete(key);
+				});
+				if (prev) {
+					let timer: NodeJS.Timeout | undefined;
+					const expired = new Promise<'expired'>((r) => (timer = setTimeout(() => r('expired'), Math.max(0, deadline - Date.now()))));
+					const outcome = await Promise.race([prev.then(() => 'free' as const), expired]);
+					clearTimeout(timer);
+					if (outcome === 'expired') throw timedOut();
+				}
+			}
+			return releaseAll;
+		} catch (error) {
+			releaseAll();
+			throw error;
+		}
+	}
+
+	async open(): Promise<LockSession> {
+		if (!this.session || this.session.broken) {
+			this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
+			await this.connecting;
+		}
+		const session = this.session!;
+		session.users++;
+		return session;
+	}
+
+	private async connect(): Promise<LockSession> {
+		let client: PoolClient;
+		try {
+			client = await this.pool.connect();
+		} catch (err) {
+			throw this.db.translate(err);
+		}
+		const session: LockSession = {
+			client,
+			users: 0,
+			query: async (text, params) => {
+				try {
+					return await client.query(text, params);
+				} catch (err) {
+					// A failed statement on the lock connection: its locks are in doubt, so it is not reused.
+					session.broken ??= err as Error;
+					throw this.db.translate(err);
+				}
+			},
+		};
+		// Postgres dropping the connection ends its session locks; holders finish, the next caller reconnects.
+		client.on('error', (err: Error) => {
+			session.broken ??= err;
+		});
+		this.session = session;
+		return session;
+	}
+
+	async close(session: LockSession, keys: string[]): Promise<void> {
+		for (const key of keys.reverse()) {
+			if (session.broken) break;
+			await session.query('SELECT pg_advisory_unlock($1::bigint)', [key]).catch(() => undefined);
+		}
+		// Synchronous from here: no open() can slip in between the count and the release.
+		session.users--;
+		if (session.users > 0) return;
+		if (this.session === session) this.session = undefined;
+		// Closing a broken connection releases whatever it still held.
+		session.client.removeAllListeners('error');
+		session.client.release(session.broken);
 	}
 }

@@ -1,3 +1,4 @@
+import { settle } from '../client/errors';
 import type { MetakockaClient, Partner, PartnerInput } from '../client';
 import { ADD_PARTNER_ADDRESS_FIELDS, hasEmail, MetakockaError, normaliseTaxNumber, taxNumberMatch } from '../client';
 import { InputError } from '../input';
@@ -84,9 +85,17 @@ const sameName = (a: unknown, b: unknown) => String(a ?? '').trim().replace(/\s+
 async function findExisting(client: MetakockaClient, partner: PartnerFields, how: MatchExisting): Promise<{ partner: Partner; by: string } | undefined> {
 	if (how === 'none') return undefined;
 	const tax = partner.tax_id_number;
+	const email = partner.partner_contact?.email;
+	// Both lookups at once (a new contact needs both answers); they are still judged in order below,
+	// and a lookup that failed is never read as "no match".
+	const [byTax, byEmail] = await Promise.all([
+		tax && normaliseTaxNumber(tax) !== '' ? settle(() => client.getPartners({ partner_tax_number: tax })) : undefined,
+		how === 'taxNumberOrEmail' && email ? settle(() => client.getPartners({ partner_email: email })) : undefined,
+	]);
 	let unconfirmed: Partner[] = [];
-	if (tax && normaliseTaxNumber(tax) !== '') {
-		const hits = await client.getPartners({ partner_tax_number: tax });
+	if (byTax && tax) {
+		if (!byTax.ok) throw byTax.error;
+		const hits = byTax.value;
 		const same = hits.filter((p) => taxNumberMatch(p, tax) === 'same');
 		if (same.length === 1) return { partner: same[0], by: `tax number "${tax}"` };
 		if (same.length > 1) throw ambiguous('tax number', tax, same);
@@ -95,9 +104,9 @@ async function findExisting(client: MetakockaClient, partner: PartnerFields, how
 			return { partner: unconfirmed[0], by: `tax number "${tax}" and the same name (Metakocka's answer shows no tax number)` };
 		}
 	}
-	const email = partner.partner_contact?.email;
-	if (how === 'taxNumberOrEmail' && email) {
-		const hits = await client.getPartners({ partner_email: email });
+	if (byEmail && email) {
+		if (!byEmail.ok) throw byEmail.error;
+		const hits = byEmail.value;
 		// A partner whose tax number is known to differ is another company sharing the address.
 		const same = hits.filter((p) => hasEmail(p, email) && !(tax && taxNumberMatch(p, tax) === 'different'));
 		if (same.length === 1) return { partner: same[0], by: `email "${email}"` };

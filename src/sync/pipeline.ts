@@ -1,4 +1,5 @@
 import type { MetakockaClient } from '../client';
+import { DEFAULT_MAX_CONCURRENCY } from '../client';
 import type { Mapping, MappingEntity, MappingRepository, MappingStore, MappingUpsert } from '../store';
 import { contentHash } from '../store';
 import { mapBounded } from './concurrency';
@@ -162,7 +163,7 @@ export async function runPipeline<I extends SyncItem>(
 	const cache = new Map<string, unknown>();
 	const known = await repo.getByCrmIds(companyId, [...new Set(items.map((i) => i.crmId))]);
 	const first = new Set<string>();
-	return await inGroups<I, SyncOutcome>(items, options.concurrency ?? 4, (i) => ({ itemIndex: i.itemIndex, crmId: i.crmId }), async (item) => {
+	return await inGroups<I, SyncOutcome>(items, options.concurrency ?? DEFAULT_MAX_CONCURRENCY, (i) => ({ itemIndex: i.itemIndex, crmId: i.crmId }), async (item) => {
 		const content = d.content(item);
 		const hash = contentHash(content);
 		// The batch read answers the first item of each CRM id without a lock when nothing is to do.
@@ -240,7 +241,7 @@ export async function previewPipeline<I extends SyncItem>(
 	// What the real run would have recorded for earlier items of the batch.
 	const planned = new Map<string, Mapping>();
 	const base = (item: I): DryRunOutcome => ({ itemIndex: item.itemIndex, crmId: item.crmId, dryRun: true });
-	return await inGroups<I, DryRunOutcome>(items, options.concurrency ?? 4, base, async (item) => {
+	return await inGroups<I, DryRunOutcome>(items, options.concurrency ?? DEFAULT_MAX_CONCURRENCY, base, async (item) => {
 		const content = d.content(item);
 		const hash = contentHash(content);
 		const mapping = planned.get(item.crmId) ?? known.get(item.crmId);

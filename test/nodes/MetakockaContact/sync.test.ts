@@ -150,6 +150,46 @@ describe('Metakocka Contact: Sync', () => {
 		expect(again.map((o) => o.json.status).sort()).toEqual(['created', 'unchanged', 'unchanged']);
 	});
 
+	it('looks a new contact up by tax number and email at the same time', async () => {
+		env.sandbox.setLatency(150);
+		env.sandbox.resetStats();
+		env.sandbox.resetCounters();
+		try {
+			const [out] = await sync([{ ...contacts(1, 960)[0], taxNumber: 'SI10000960' }]);
+			expect(out[0].json.status).toBe('created');
+		} finally {
+			env.sandbox.setLatency(0);
+		}
+		expect(env.sandbox.counters()).toMatchObject({ get_partner: 2, add_partner: 1 });
+		expect(env.sandbox.stats().maxConcurrentCalls).toBe(2);
+	});
+
+	it('never reads a failed tax number lookup as "no match", even when the email lookup answered', async () => {
+		const before = env.sandbox.store().partners.length;
+		// Every attempt at the lookup fails (the client retries reads).
+		env.sandbox.injectFault({ method: 'get_partner', kind: 'http_500', times: 8 });
+		try {
+			const [out] = await sync([{ ...contacts(1, 970)[0], taxNumber: 'SI10000970' }], { continueOnFail: true });
+			expect(out[0].json.error).toBeDefined();
+		} finally {
+			env.sandbox.clearFaults();
+		}
+		expect(env.sandbox.store().partners.length).toBe(before);
+	});
+
+	it('keeps at most Max Parallel Calls in flight', async () => {
+		env.sandbox.setLatency(20);
+		env.sandbox.resetStats();
+		try {
+			const [out] = await sync(contacts(30, 1000), { params: { resource: 'partner', operation: 'sync', ...FIELD_PARAMS, syncOptions: { concurrency: 3 }, mappingStore: env.mappingStore } });
+			expect(out.every((o) => o.json.status === 'created')).toBe(true);
+		} finally {
+			env.sandbox.setLatency(0);
+		}
+		expect(env.sandbox.stats().maxConcurrentCalls).toBeLessThanOrEqual(3);
+		expect(env.sandbox.stats().maxConcurrentCalls).toBeGreaterThan(1);
+	});
+
 	it('keeps two companies in one database apart', async () => {
 		const other = await startTestEnv({ companyId: '77' });
 		try {

@@ -162,6 +162,48 @@ describe('MappingStore.withLocks', () => {
 		await expect(workerA.withLocks('c1', 'contact', ['dropped'], async () => 'again')).resolves.toBe('again');
 	});
 
+	it('holds the locks of many items at once on one connection, so a small pool still serves their queries', async () => {
+		const small = newPool(3);
+		const store = await MappingStore.fromPool(small, { schema });
+		try {
+			let inside = 0;
+			let peak = 0;
+			const runs = Array.from({ length: 24 }, (_, i) =>
+				store.withLocks('c1', 'contact', [`many-${i}`], async () => {
+					peak = Math.max(peak, ++inside);
+					await store.contacts.getByCrmIds('c1', [`many-${i}`]);
+					await sleep(30);
+					inside--;
+					return i;
+				}),
+			);
+			expect(await Promise.all(runs)).toEqual(Array.from({ length: 24 }, (_, i) => i));
+			// Far more items held their lock at once than the pool has connections.
+			expect(peak).toBeGreaterThan(3);
+			for (const i of [0, 11, 23]) {
+				const held = await poolA.query("SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1 AND objid = $2", lockParts('contact', `many-${i}`));
+				expect(held.rows).toEqual([]);
+			}
+		} finally {
+			await store.close();
+			await small.end();
+		}
+	});
+
+	it('serialises the same key within one store too (session locks are re-entrant)', async () => {
+		const order: string[] = [];
+		await Promise.all(
+			['first', 'second'].map((name) =>
+				workerA.withLocks('c1', 'contact', ['same-store'], async () => {
+					order.push(`${name} in`);
+					await sleep(40);
+					order.push(`${name} out`);
+				}),
+			),
+		);
+		expect(order).toEqual(['first in', 'first out', 'second in', 'second out']);
+	});
+
 	it('runs fn directly for an empty key list and validates arguments', async () => {
 		await expect(workerA.withLocks('c1', 'contact', [], async () => 1)).resolves.toBe(1);
 		await expect(workerA.withLocks('', 'contact', ['k'], async () => 1)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
