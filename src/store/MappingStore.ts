@@ -276,17 +276,23 @@ class LockSessions {
 		} catch (err) {
 			throw this.db.translate(err);
 		}
+		// Statements one after another (pg deprecates overlapping queries on one client).
+		let tail: Promise<unknown> = Promise.resolve();
 		const session: LockSession = {
 			client,
 			users: 0,
-			query: async (text, params) => {
-				try {
-					return await client.query(text, params);
-				} catch (err) {
-					// A failed statement on the lock connection: its locks are in doubt, so it is not reused.
-					session.broken ??= err as Error;
-					throw this.db.translate(err);
-				}
+			query: (text, params) => {
+				const run = tail.then(async () => {
+					try {
+						return await client.query(text, params);
+					} catch (err) {
+						// A failed statement on the lock connection: its locks are in doubt, so it is not reused.
+						session.broken ??= err as Error;
+						throw this.db.translate(err);
+					}
+				});
+				tail = run.catch(() => undefined);
+				return run as Promise<never>;
 			},
 		};
 		// Postgres dropping the connection ends its session locks; holders finish, the next caller reconnects.
