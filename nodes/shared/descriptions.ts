@@ -23,6 +23,32 @@ export function returnAllOrLimit(show: IDisplayOptions['show'], maxLimit?: numbe
 	];
 }
 
+/**
+ * Return All / Max Records per Run for the Import operations: a bounded run keeps its position in
+ * Postgres (after each completed page), so a schedule works through a backlog of any size.
+ */
+export function maxRecordsPerRun(show: IDisplayOptions['show'], what: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: { show },
+			default: false,
+			description: `Whether to import every ${what} in one run. Off: at most Max Records per Run, and the next run continues where this one stopped.`,
+		},
+		{
+			displayName: 'Max Records per Run',
+			name: 'limit',
+			type: 'number',
+			displayOptions: { show: { ...show, returnAll: [false] } },
+			typeOptions: { minValue: 1 },
+			default: 5000,
+			description: `Max number of ${what} one run returns. The position is kept in Postgres after each completed page: the next run continues there, none repeated and none skipped, also after a run that failed part way (it returns the pages it completed).`,
+		},
+	];
+}
+
 /** Where the package keeps its mapping tables: shown for operations that read or write mappings. */
 export function mappingStoreOptions(show: IDisplayOptions['show'], opts: { runHistory?: boolean } = {}): INodeProperties {
 	return {

@@ -7,3 +7,4 @@ export * from './sync';
 export * from './runs';
 export * from './labels';
 export * from './route';
+export * from './partial';

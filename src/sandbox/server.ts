@@ -41,6 +41,8 @@ export interface FaultSpec {
 	 * integration saw put_document take about 48 s [OBS time-4-action/t4a-admin lib/metakocka.ts]).
 	 */
 	delayMs?: number;
+	/** Let this many matching calls through first (default 0): a fault in the middle of a run. */
+	after?: number;
 }
 
 export interface SandboxCompany {
@@ -191,7 +193,7 @@ export class SandboxServer {
 	private companies = new Map<string, Company>();
 	private readonly ids = new IdGen();
 	private counts: Record<string, number> = {};
-	private faults: Array<{ spec: FaultSpec; left: number }> = [];
+	private faults: Array<{ spec: FaultSpec; left: number; skip: number }> = [];
 	private latency: number;
 	private faultRate: number;
 	private rng: () => number;
@@ -261,7 +263,7 @@ export class SandboxServer {
 	}
 	injectFault(spec: FaultSpec): void {
 		if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`Unknown fault kind: ${String(spec.kind)}`);
-		this.faults.push({ spec, left: Math.max(1, Math.trunc(spec.times ?? 1)) });
+		this.faults.push({ spec, left: Math.max(1, Math.trunc(spec.times ?? 1)), skip: Math.max(0, Math.trunc(spec.after ?? 0)) });
 	}
 	clearFaults(): void {
 		this.faults = [];
@@ -347,8 +349,11 @@ export class SandboxServer {
 		const i = this.faults.findIndex((f) => !f.spec.method || f.spec.method === '*' || f.spec.method === method);
 		if (i >= 0) {
 			const f = this.faults[i];
-			if (--f.left <= 0) this.faults.splice(i, 1);
-			return f.spec;
+			if (f.skip > 0) f.skip--;
+			else {
+				if (--f.left <= 0) this.faults.splice(i, 1);
+				return f.spec;
+			}
 		}
 		if (this.faultRate > 0 && this.rng() < this.faultRate) {
 			const kinds: FaultKind[] = ['http_503', 'drop', 'opr_error'];

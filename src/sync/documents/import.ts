@@ -32,6 +32,11 @@ export interface DocumentImportResult {
 	/** Every change up to the run's start was returned: the cursor moved on. */
 	complete: boolean;
 	searchCalls: number;
+	/**
+	 * A page failed after others had completed: the run returns the completed pages (the cursor
+	 * stops right after them) and this error; the next run continues from there.
+	 */
+	error?: unknown;
 }
 
 /**
@@ -80,17 +85,26 @@ export async function importDocuments(
 	let searchCalls = 0;
 	let complete = false;
 	const query_advance = since ? [{ type: 'last_change_from', value: new Date(since) }] : undefined;
+	let error: unknown;
 	for (;;) {
 		if (limit !== undefined && documents.length >= limit) break;
-		const page = await client.search({
-			doc_type: options.docType,
-			result_type: 'doc',
-			query_advance,
-			order_direction: orderDirectionFor(options.docType, 'asc'),
-			limit: SEARCH_PAGE_MAX,
-			offset,
-			flags: options.flags,
-		});
+		let page: Awaited<ReturnType<MetakockaClient['search']>>;
+		try {
+			page = await client.search({
+				doc_type: options.docType,
+				result_type: 'doc',
+				query_advance,
+				order_direction: orderDirectionFor(options.docType, 'asc'),
+				limit: SEARCH_PAGE_MAX,
+				offset,
+				flags: options.flags,
+			});
+		} catch (e) {
+			// Nothing to hand on, or no cursor to continue from: the run fails as a whole.
+			if (documents.length === 0 || !options.useCursor) throw e;
+			error = e;
+			break;
+		}
 		searchCalls++;
 		if (lastTotal !== undefined && page.total < lastTotal && offset > 0) {
 			// Something before our offset may have gone: step back and read again rather than skip.
@@ -121,7 +135,7 @@ export async function importDocuments(
 		await store!.syncState.set(companyId, key, next);
 	}
 	if (store) await markSyncState(store, companyId, options.docType, documents);
-	return { documents, since, complete, searchCalls };
+	return { documents, since, complete, searchCalls, ...(error === undefined ? {} : { error }) };
 }
 
 /** Each imported document says whether Metakocka changed it since the last sync and whether the CRM side did. */

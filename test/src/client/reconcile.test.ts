@@ -1,3 +1,4 @@
+import nock from 'nock';
 import { MetakockaError } from '../../../src/client';
 import { writeWithReconcile } from '../../../src/client/reconcile';
 import { auth, capturingLogger, connectionReset, failure, makeClient, mk, ok, SECRET } from './helpers';
@@ -22,6 +23,26 @@ function slowPut(counter: { n: number }, times = 1) {
 			return [200, ok({ mk_id: '1600129491', count_code: 'SO-2024-17' })];
 		});
 }
+
+// These tests race short client timeouts against delayed answers: the first calls of a file run
+// cold (module loading, JIT) and can blow a 30 ms budget on a loaded machine, so every path the
+// tests use is warmed once first.
+beforeAll(async () => {
+	mk().post('/rest/eshop/v1/put_document').reply(200, ok({ mk_id: '1', count_code: 'w' }));
+	mk().post('/rest/eshop/v1/search').reply(200, ok({ result_all_records: '0', result_count: '0', offset: '0', limit: '100', result: [] }));
+	mk().post('/rest/eshop/v1/add_partner').reply(200, ok({ mk_id: '1' }));
+	mk().post('/rest/eshop/v1/get_partner').reply(200, { opr_code: '2', opr_desc: 'Partner not found' });
+	mk().post('/rest/eshop/v1/json/product_add').reply(200, ok({ mk_id: '1', count_code: 'w' }));
+	mk().post('/rest/eshop/v1/json/product_list').reply(200, ok({ product_list_count: '0', product_list: [] }));
+	const client = makeClient();
+	await client.putDocument({ ...order, count_code: 'warm' });
+	await client.search({ doc_type: 'sales_order', query: 'warm' });
+	await client.addPartner({ customer: 'Warm' } as never);
+	await client.getPartners({ partner_id: '1' });
+	await client.addProduct({ code: 'warm', name: 'Warm', unit: 'kos' });
+	await client.listProducts({ code: 'warm' });
+	nock.cleanAll();
+});
 
 describe('put_document', () => {
 	it('times out after being applied: found by count_code via search, sent exactly once', async () => {
