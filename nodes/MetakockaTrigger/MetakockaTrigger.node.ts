@@ -106,12 +106,12 @@ export class MetakockaTrigger implements INodeType {
 						description: 'Whether to add the payments (mark_paid)',
 					},
 					{
-						displayName: 'Max Items per Poll',
+						displayName: 'Max Records per Run',
 						name: 'maxItems',
 						type: 'number',
 						typeOptions: { minValue: 1 },
 						default: 500,
-						description: 'Max number of items one poll emits; the rest follow with the next poll, none is lost',
+						description: 'Max number of records one poll emits. The rest follow with the next polls, which continue where this one stopped (a backlog of any size comes through in bounded polls, none repeated, none skipped).',
 					},
 					{
 						displayName: 'Overlap (Minutes)',

@@ -57,6 +57,8 @@ export interface Sandbox {
 	stats(): SandboxStats;
 	/** Starts the stats afresh (counters are separate: resetCounters). */
 	resetStats(): void;
+	/** [ms since the stats reset (250 ms buckets), most calls in flight in that bucket]. */
+	inFlightTimeline(): Array<[number, number]>;
 	/** Changes the per-company capacity, queue bound or overload answer; returns the new settings. */
 	setCapacity(capacity: Partial<CapacityConfig>): CapacityConfig;
 	/** Snapshot of a company's data (default company when omitted), in the API's own shapes. */
@@ -107,6 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 		stats: () => server.stats(),
 		resetStats: () => server.resetStats(),
 		setCapacity: (c) => server.setCapacity(c),
+		inFlightTimeline: () => server.inFlightTimeline(),
 		store: (companyId) => server.store(companyId),
 		reset: (s) => server.reset(s),
 		addWebhook: (spec) => server.addWebhook(spec),

@@ -99,6 +99,8 @@ export interface CapacityConfig {
 }
 
 export const DEFAULT_CAPACITY = 8;
+const TRACE_BUCKET_MS = 250;
+const TRACE_MAX = 20_000;
 
 export interface ServerConfig {
 	companies: SandboxCompany[];
@@ -203,6 +205,8 @@ export class SandboxServer {
 	private capacityCfg: CapacityConfig;
 	/** Metakocka calls being answered right now (any method, any company). */
 	private inFlight = 0;
+	private inFlightTrace: Array<[number, number]> = [];
+	private statsSince = Date.now();
 	private timers = new Set<NodeJS.Timeout>();
 	readonly webhooks: WebhookDispatcher;
 
@@ -279,6 +283,8 @@ export class SandboxServer {
 	}
 	resetStats(): void {
 		this.searchStats = emptyStats();
+		this.inFlightTrace = [];
+		this.statsSince = Date.now();
 	}
 	/** Changes capacity, queue bound and overload answer; calls already waiting keep their place. */
 	setCapacity(given: Partial<CapacityConfig>): CapacityConfig {
@@ -339,6 +345,19 @@ export class SandboxServer {
 			}, ms);
 			this.timers.add(t);
 		});
+	}
+
+	/** The most calls in flight per 250 ms since the stats were reset: a client's concurrency over time, as the server sees it. */
+	private trace(): void {
+		const bucket = Math.floor((Date.now() - this.statsSince) / TRACE_BUCKET_MS);
+		const last = this.inFlightTrace[this.inFlightTrace.length - 1];
+		if (last && last[0] === bucket) last[1] = Math.max(last[1], this.inFlight);
+		else if (this.inFlightTrace.length < TRACE_MAX) this.inFlightTrace.push([bucket, this.inFlight]);
+	}
+
+	/** [250 ms bucket since the stats reset, most calls in flight in it]; only buckets with calls. */
+	inFlightTimeline(): Array<[number, number]> {
+		return this.inFlightTrace.map(([b, n]) => [b * TRACE_BUCKET_MS, n]);
 	}
 
 	private count(key: string): void {
@@ -458,6 +477,7 @@ export class SandboxServer {
 		this.count(method);
 		this.inFlight++;
 		this.searchStats.maxConcurrentCalls = Math.max(this.searchStats.maxConcurrentCalls, this.inFlight);
+		this.trace();
 		// 'close' comes once the answer is sent or the socket is gone (dropped, lost, client gave up).
 		res.once('close', () => this.inFlight--);
 		const started = Date.now();
@@ -579,6 +599,8 @@ export class SandboxServer {
 					return this.sendJson(res, { ok: true });
 				case 'GET /__sandbox/stats':
 					return this.sendJson(res, this.stats());
+				case 'GET /__sandbox/stats/timeline':
+					return this.sendJson(res, { bucketMs: TRACE_BUCKET_MS, inFlight: this.inFlightTimeline() });
 				case 'POST /__sandbox/stats/reset':
 					this.resetStats();
 					return this.sendJson(res, { ok: true });

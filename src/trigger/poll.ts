@@ -10,6 +10,7 @@
 import {
 	changedSince,
 	DOC_TYPE_INFO,
+	SEARCH_PAGE_MAX,
 	hasLastChangeFilter,
 	orderDirectionFor,
 	parseMkDate,
@@ -48,6 +49,12 @@ export interface DocTypeCursor {
 	from: number | null;
 	/** mk_id → stamp of every document returned by the current window. */
 	seen: Record<string, Seen>;
+	/**
+	 * A window read part way (Max Records per Run): the next poll continues at this offset of the
+	 * same search instead of reading the window again from the start; `startedAt` (ms) becomes the
+	 * next window's start once it is through, so changes made during a long sweep come again.
+	 */
+	sweep?: { offset: number; startedAt: number; total: number };
 }
 
 export interface TriggerCursor {
@@ -250,7 +257,8 @@ async function pollDocuments(ctx: Ctx, next: TriggerCursor): Promise<boolean> {
 		}
 		allBaseline = false;
 		const queryFrom = state.from === null ? null : state.from - ctx.overlap;
-		const source = feed ? feedDocuments(ctx, dt) : searchDocuments(ctx, dt, queryFrom);
+		const sweep = feed ? undefined : (state.sweep ?? { offset: 0, startedAt: ctx.pollStart, total: 0 });
+		const source = feed ? feedDocuments(ctx, dt) : searchDocuments(ctx, dt, queryFrom, sweep);
 		let complete = true;
 		// Types without a documented last_change filter are read whole each poll [DOC:search_examples.md]:
 		// their stamps are kept for every document still there, not only for the recent window.
@@ -267,11 +275,16 @@ async function pollDocuments(ctx: Ctx, next: TriggerCursor): Promise<boolean> {
 			}
 			const emitted = ctx.options.watch === 'partners' ? await emitPartnerOf(ctx, next, doc, dt, checkedPartners) : emitDocument(ctx, doc, dt, prev, queryFrom);
 			if (!emitted) {
-				// Out of budget: this document (and the rest of the window) comes again next poll.
+				// Out of budget: the next poll continues at this document.
 				complete = false;
 				break;
 			}
 			state.seen[id] = [docStamp, ctx.now()];
+		}
+		if (sweep) {
+			if (complete) delete state.sweep;
+			// The generator's offset points at the document that did not fit.
+			else state.sweep = { ...sweep, offset: sweep.offset - 1 };
 		}
 		if (feed) {
 			// The feed moved on the server when it was read: nothing to re-read, only stale stamps to drop.
@@ -281,12 +294,13 @@ async function pollDocuments(ctx: Ctx, next: TriggerCursor): Promise<boolean> {
 			state.from = ctx.pollStart;
 			for (const k of Object.keys(state.seen)) if (!scanned.has(k)) delete state.seen[k];
 		} else if (complete) {
-			if (queryFrom !== null && queryFrom > ctx.pollStart - ctx.overlap) {
+			const windowStart = sweep?.startedAt ?? ctx.pollStart;
+			if (queryFrom !== null && queryFrom > windowStart - ctx.overlap) {
 				// A "since" later than the next window's start: what changed between the two is history,
 				// recorded so the next poll's overlap does not emit it.
-				for await (const doc of searchDocuments(ctx, dt, ctx.pollStart - ctx.overlap)) state.seen[doc.mk_id] ??= [stamp(doc), ctx.now()];
+				for await (const doc of searchDocuments(ctx, dt, windowStart - ctx.overlap)) state.seen[doc.mk_id] ??= [stamp(doc), ctx.now()];
 			}
-			state.from = ctx.pollStart;
+			state.from = windowStart;
 			// A document seen before the next window (minus a second overlap for skew) can only come back changed.
 			const keepAfter = state.from - 2 * ctx.overlap;
 			for (const [k, v] of Object.entries(state.seen)) if (v[1] < keepAfter) delete state.seen[k];
@@ -309,11 +323,29 @@ async function baselineDocType(ctx: Ctx, dt: DocType, feed: boolean): Promise<Do
 	return state;
 }
 
-async function* searchDocuments(ctx: Ctx, dt: DocType, from: number | null): AsyncGenerator<MkDocument> {
+/**
+ * The window's documents, oldest first, by pages of 100. With `at`, reading starts at at.offset and
+ * at.offset always points past the document last yielded (so a stop can be resumed); if the window
+ * shrank since (a deletion), it steps back by as much: a repeat is caught by the stamps, a skip
+ * would be lost.
+ */
+async function* searchDocuments(ctx: Ctx, dt: DocType, from: number | null, at?: { offset: number; total: number }): AsyncGenerator<MkDocument> {
 	const query_advance = from === null || !hasLastChangeFilter(dt) ? [] : [changedSince(from)];
-	for await (const hit of ctx.client.iterateSearch({ doc_type: dt, result_type: 'doc', query_advance, flags: ctx.options.docFlags })) {
-		// Search results carry a per-record opr_code; get_document's document (the node's Get output) does not.
-		yield withoutEnvelope(hit as Record<string, unknown>) as MkDocument;
+	const pos = at ?? { offset: 0, total: 0 };
+	for (;;) {
+		const page = await ctx.client.search({ doc_type: dt, result_type: 'doc', query_advance, order_direction: orderDirectionFor(dt, 'asc'), limit: SEARCH_PAGE_MAX, offset: pos.offset, flags: ctx.options.docFlags });
+		if (pos.total > 0 && page.total < pos.total && pos.offset > 0) {
+			pos.offset = Math.max(0, pos.offset - (pos.total - page.total));
+			pos.total = page.total;
+			continue;
+		}
+		pos.total = page.total;
+		for (const hit of page.records) {
+			pos.offset++;
+			// Search results carry a per-record opr_code; get_document's document (the node's Get output) does not.
+			yield withoutEnvelope(hit as Record<string, unknown>) as MkDocument;
+		}
+		if (page.records.length < SEARCH_PAGE_MAX || pos.offset >= page.total) return;
 	}
 }
 

@@ -25,6 +25,8 @@ describe('capacity', () => {
 		// A queued call waits at least one other call's latency (a lower bound only: load adds time).
 		expect(Math.max(...calls.map((c) => c.ms))).toBeGreaterThanOrEqual(290);
 		expect(sb().stats()).toMatchObject({ maxProcessingPerCompany: 2, callsQueued: 2, maxQueuedPerCompany: 2, overloaded: 0, maxConcurrentCalls: 4 });
+		// The in-flight timeline (250 ms buckets) saw all four at once.
+		expect(Math.max(...sb().inFlightTimeline().map(([, n]) => n))).toBe(4);
 	});
 
 	it('past the queue bound answers 503, and a shed write is never applied', async () => {
