@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import type { MetakockaClient, Product, ProductFilter, ProductInput } from '../client';
-import { isNotFound, MetakockaError, parseMkNumber } from '../client';
+import { isNotFound, MetakockaError, parseMkNumber, PRODUCT_PAGE_MAX } from '../client';
 import type { MappingStore } from '../store';
 import { StoreError } from '../store';
 import { parseItem } from '../input';
@@ -311,38 +311,76 @@ export function matchesProductText(p: Product, f: ProductTextFilter): boolean {
 
 export type ImportedProduct = Product & { crmId: string | null; sync: ReturnType<typeof syncMarks> };
 
+interface ProductImportState {
+	at: string;
+	count: number;
+	complete: boolean;
+	/** A bounded run stopped part way through the catalogue: the next one continues at this offset (same filters only). */
+	sweep?: { offset: number; key: string };
+}
+
 /**
  * Reads Metakocka's catalogue in windows of 1000 (product_list has no total and no change filter,
- * so every import is a full scan of the filtered catalogue) and marks each product with the CRM id
- * it is mapped to, if any. Mappings are only read: a product's CRM id is unknown until it is synced.
+ * so every import is a scan of the filtered catalogue) and marks each product with the CRM id it is
+ * mapped to, if any. Mappings are only read: a product's CRM id is unknown until it is synced.
+ * With a limit (Max Records per Run) a run stops after that many and the next continues at the same
+ * place in the catalogue, until a run reaches its end; the position is saved after the last window
+ * read, also when a later window failed (those products are returned with the error).
  */
 export async function importProducts(
 	client: MetakockaClient,
 	store: MappingStore,
 	options: ProductImportOptions = {},
-): Promise<{ products: ImportedProduct[]; count: number; mapped: number }> {
+): Promise<{ products: ImportedProduct[]; count: number; mapped: number; complete: boolean; error?: unknown }> {
 	const companyId = client.companyId;
 	const limit = options.limit !== undefined ? Math.max(1, Math.floor(options.limit)) : undefined;
+	const key = JSON.stringify([options.filter ?? {}, options.textFilter ?? null]);
+	const saved = limit ? await store.syncState.get<ProductImportState>(companyId, PRODUCT_IMPORT_STATE) : undefined;
+	let offset = saved?.sweep?.key === key ? saved.sweep.offset : 0;
 	const products: ImportedProduct[] = [];
-	let batch: Product[] = [];
 	let mapped = 0;
-	const flush = async () => {
-		if (!batch.length) return;
-		const mappings = await store.products.getByMkIds(companyId, batch.map((p) => p.mk_id));
-		for (const p of batch) {
-			const mapping = mappings.get(p.mk_id);
-			if (mapping) mapped++;
-			products.push({ ...p, crmId: mapping?.crmId ?? null, sync: syncMarks(mapping, productView(p)) });
+	let complete = false;
+	let error: unknown;
+	for (;;) {
+		const size = limit ? Math.min(PRODUCT_PAGE_MAX, Math.max(1, limit - products.length)) : PRODUCT_PAGE_MAX;
+		let rows: Product[];
+		try {
+			rows = await client.listProducts(options.filter ?? {}, { limit: size, offset });
+		} catch (e) {
+			if (products.length === 0 || !limit) throw e;
+			error = e;
+			break;
 		}
-		batch = [];
-	};
-	for await (const p of client.iterateProducts(options.filter ?? {}, limit ? Math.min(limit, 1000) : undefined)) {
-		if (options.textFilter && !matchesProductText(p, options.textFilter)) continue;
-		batch.push(p);
-		if (batch.length >= 1000) await flush();
-		if (limit && products.length + batch.length >= limit) break;
+		let used = 0;
+		let full = false;
+		const batch: Product[] = [];
+		for (const p of rows) {
+			if (limit && products.length + batch.length >= limit) {
+				full = true;
+				break;
+			}
+			used++;
+			if (!options.textFilter || matchesProductText(p, options.textFilter)) batch.push(p);
+		}
+		offset += used;
+		if (batch.length) {
+			const mappings = await store.products.getByMkIds(companyId, batch.map((p) => p.mk_id));
+			for (const p of batch) {
+				const mapping = mappings.get(p.mk_id);
+				if (mapping) mapped++;
+				// The answer itself is the record: marked in place, not copied.
+				products.push(Object.assign(p, { crmId: mapping?.crmId ?? null, sync: syncMarks(mapping, productView(p)) }));
+			}
+		}
+		if (full) break;
+		if (rows.length < size) {
+			complete = true;
+			break;
+		}
+		if (limit && products.length >= limit) break;
 	}
-	await flush();
-	await store.syncState.set(companyId, PRODUCT_IMPORT_STATE, { at: new Date().toISOString(), count: products.length, complete: !limit || products.length < limit });
-	return { products, count: products.length, mapped };
+	const state: ProductImportState = { at: new Date().toISOString(), count: products.length, complete };
+	if (!complete && limit) state.sweep = { offset, key };
+	await store.syncState.set(companyId, PRODUCT_IMPORT_STATE, state);
+	return { products, count: products.length, mapped, complete, ...(error === undefined ? {} : { error }) };
 }

@@ -59,3 +59,42 @@ describe('partner import cursor', () => {
 		expect(partners.map((p) => p.mk_id)).toContain(partnerId);
 	});
 });
+
+describe('partner import in bounded runs (Max Records per Run)', () => {
+	it('continues the sweep run after run: every partner once, also after a run whose reads failed', async () => {
+		const docTypes = ['sales_offer'] as const;
+		const ids: string[] = [];
+		for (let i = 0; i < 7; i++) {
+			const added = await client.addPartner({ customer: `Serija ${i} d.o.o.`, street: `Ulica ${i}`, post_number: '1000', place: 'Ljubljana', country: 'SI' } as never);
+			ids.push(added.result.mk_id);
+			await client.putDocument({
+				doc_type: 'sales_offer',
+				doc_date: new Date(),
+				partner: { mk_id: added.result.mk_id, customer: `Serija ${i} d.o.o.`, street: `Ulica ${i}`, post_number: '1000', place: 'Ljubljana', country: 'SI' },
+				product_list: [{ code: `SER-${i}`, name: 'Serija', unit: 'kos', amount: 1, price: 1, tax: 'EX4' }],
+			} as never);
+		}
+		const got: string[] = [];
+		const first = await importPartners(client, store, { docTypes: [...docTypes], limit: 3 });
+		expect(first.partners).toHaveLength(3);
+		expect(first.complete).toBe(false);
+		got.push(...first.partners.map((p) => p.mk_id));
+
+		// Every attempt at one read of the next run fails: the partners before it in order come with the
+		// error (none, and the run throws, when it was the first; the reads run concurrently).
+		env.sandbox.injectFault({ method: 'get_partner', kind: 'http_500', after: 2, times: 4 });
+		const broken = await importPartners(client, store, { docTypes: [...docTypes], limit: 3 }).catch((error: unknown) => ({ partners: [], error }));
+		env.sandbox.clearFaults();
+		expect(broken.error).toBeDefined();
+		got.push(...broken.partners.map((p) => p.mk_id));
+
+		for (let runs = 0; runs < 10; runs++) {
+			const next = await importPartners(client, store, { docTypes: [...docTypes], limit: 3 });
+			got.push(...next.partners.map((p) => p.mk_id));
+			if (next.complete) break;
+		}
+		const ours = got.filter((id) => ids.includes(id));
+		expect(ours.sort()).toEqual([...ids].sort());
+		expect(new Set(got).size).toBe(got.length);
+	});
+});

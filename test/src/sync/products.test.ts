@@ -222,4 +222,29 @@ describe('syncProducts / importProducts (sandbox + Postgres)', () => {
 		expect(few.products.every((p) => p.crmId?.startsWith('sku-'))).toBe(true);
 		expect(await store.syncState.get(env.companyId, 'product_import')).toMatchObject({ count: 5, complete: false });
 	});
+
+	it('Max Records per Run: bounded runs continue through the catalogue, every product once, also after a failed run', async () => {
+		const total = env.sandbox.store().products.length;
+		const seen: string[] = [];
+		let runs = 0;
+		let failedOnce = false;
+		for (;;) {
+			if (runs === 1 && !failedOnce) {
+				// This run fails with every retry: it returns nothing and the position stays.
+				env.sandbox.injectFault({ method: 'product_list', kind: 'http_500', times: 4 });
+				await expect(importProducts(client, store, { limit: 14 })).rejects.toMatchObject({ code: 'HTTP_500' });
+				failedOnce = true;
+				continue;
+			}
+			const r = await importProducts(client, store, { limit: 14 });
+			runs++;
+			seen.push(...r.products.map((p) => p.mk_id));
+			if (r.complete) break;
+			if (runs > 100) throw new Error('no end');
+		}
+		env.sandbox.clearFaults();
+		expect(failedOnce).toBe(true);
+		expect(seen).toHaveLength(total);
+		expect(new Set(seen).size).toBe(total);
+	});
 });

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type DocType, importPartners, runImport } from '../../../../src';
-import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+import { type DocType, importPartners, reportPartialRun, runImport } from '../../../../src';
+import { mappingStoreOptions, maxRecordsPerRun, outputModeParameter, postgresNotice } from '../../../shared/descriptions';
 
 const show = { resource: ['partner'], operation: ['import'] };
 
@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		displayOptions: { show },
 		options: [
-			{ name: 'Last Import', value: 'cursor', description: 'Continue from where the previous full import stopped' },
+			{ name: 'Last Import', value: 'cursor', description: 'Continue from where the previous import stopped (everything on the first run)' },
 			{ name: 'A Date', value: 'date' },
 		],
 		default: 'cursor',
@@ -41,7 +41,7 @@ export const description: INodeProperties[] = [
 		default: ['sales_order', 'sales_bill_domestic'],
 		description: 'Metakocka has no partner change feed: partners are found on the documents that changed',
 	},
-	...returnAllOrLimit(show),
+	...maxRecordsPerRun(show, 'partner'),
 	outputModeParameter(show, 'partner'),
 	mappingStoreOptions(show, { runHistory: true }),
 ];
@@ -51,11 +51,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const sinceMode = this.getNodeParameter('since', 0) as string;
 		const since = sinceMode === 'date' ? new Date(this.getNodeParameter('sinceDate', 0) as string) : undefined;
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
-		const { partners } = await importPartners(client, store, {
+		const { partners, error } = await importPartners(client, store, {
 			since,
 			docTypes: this.getNodeParameter('docTypes', 0) as DocType[],
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 		});
-		return partners.map((p) => ({ ...p }) as IDataObject);
+		if (error !== undefined) reportPartialRun(this, error, partners.length);
+		return partners as IDataObject[];
 	});
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { importProducts, runImport } from '../../../../src';
-import { mappingStoreOptions, outputModeParameter, postgresNotice, returnAllOrLimit } from '../../../shared/descriptions';
+import { importProducts, reportPartialRun, runImport } from '../../../../src';
+import { mappingStoreOptions, maxRecordsPerRun, outputModeParameter, postgresNotice } from '../../../shared/descriptions';
 import { productFilterParameters, readProductFilter, readProductTextFilter } from './fields';
 
 const show = { resource: ['product'], operation: ['import'] };
@@ -16,7 +16,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show },
 	},
-	...returnAllOrLimit(show),
+	...maxRecordsPerRun(show, 'product'),
 	...productFilterParameters(show),
 	outputModeParameter(show, 'product'),
 	mappingStoreOptions(show, { runHistory: true }),
@@ -25,11 +25,12 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await runImport(this, async (client, store) => {
 		const returnAll = this.getNodeParameter('returnAll', 0) as boolean;
-		const { products } = await importProducts(client, store, {
+		const { products, error } = await importProducts(client, store, {
 			filter: readProductFilter(this, 0),
 			textFilter: readProductTextFilter(this, 0),
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 		});
-		return products.map((p) => ({ ...p }) as IDataObject);
+		if (error !== undefined) reportPartialRun(this, error, products.length);
+		return products as IDataObject[];
 	});
 }
