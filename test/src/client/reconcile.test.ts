@@ -17,15 +17,15 @@ function slowPut(counter: { n: number }, times = 1) {
 	return mk()
 		.post('/rest/eshop/v1/put_document')
 		.times(times)
-		.delay(300)
+		.delay(1200)
 		.reply(() => {
 			counter.n++;
 			return [200, ok({ mk_id: '1600129491', count_code: 'SO-2024-17' })];
 		});
 }
 
-// These tests race short client timeouts against delayed answers: the first calls of a file run
-// cold (module loading, JIT) and can blow a 30 ms budget on a loaded machine, so every path the
+// These tests race client timeouts (300 ms) against answers delayed 1.2 s: the first calls of a file run
+// cold (module loading, JIT) and can blow a short budget on a loaded machine, so every path the
 // tests use is warmed once first.
 beforeAll(async () => {
 	mk().post('/rest/eshop/v1/put_document').reply(200, ok({ mk_id: '1', count_code: 'w' }));
@@ -72,7 +72,7 @@ describe('put_document', () => {
 		const res = await makeClient({ writeTimeoutMs: 50, readTimeoutMs: 5000, logger }).putDocument(order);
 		expect(res).toEqual({ result: { mk_id: '1600129491', count_code: 'SO-2024-17' }, reconciled: true });
 		expect(search.isDone()).toBe(true);
-		await new Promise((r) => setTimeout(r, 350));
+		await new Promise((r) => setTimeout(r, 1300));
 		expect(puts.n).toBe(1);
 		expect(logger.lines.some((l) => l.level === 'warn' && /not sending again/.test(l.message))).toBe(true);
 		expect(logger.text()).not.toContain(SECRET);
@@ -151,7 +151,7 @@ describe('put_document', () => {
 		mk()
 			.post('/rest/eshop/v1/put_document')
 			.times(2)
-			.delay(200)
+			.delay(1200)
 			.reply(() => {
 				puts++;
 				return [200, ok({ mk_id: '1' })];
@@ -164,7 +164,7 @@ describe('put_document', () => {
 		expect(error.message).toMatch(/Check in Metakocka whether it was applied before re-running/);
 		expect(error.message).toMatch(/no natural key/);
 		expect(search.isDone()).toBe(false);
-		await new Promise((r) => setTimeout(r, 250));
+		await new Promise((r) => setTimeout(r, 1300));
 		expect(puts).toBe(1);
 	});
 
@@ -326,7 +326,7 @@ describe('add_partner', () => {
 		mk()
 			.post('/rest/eshop/v1/add_partner')
 			.times(2)
-			.delay(200)
+			.delay(1200)
 			.reply(() => {
 				adds++;
 				return [200, { mk_id: 'late' }];
@@ -335,7 +335,7 @@ describe('add_partner', () => {
 		const error = await failure(() => makeClient({ writeTimeoutMs: 40, readTimeoutMs: 5000 }).addPartner(partner));
 		expect(error).toMatchObject({ code: 'OUTCOME_UNKNOWN', retryable: false, method: 'add_partner' });
 		expect(error.message).toMatch(/did not answer in time .* it may still be applied, so it was not sent again/);
-		await new Promise((r) => setTimeout(r, 250));
+		await new Promise((r) => setTimeout(r, 1300));
 		expect(adds).toBe(1);
 	});
 
@@ -365,7 +365,7 @@ describe('product_add', () => {
 		let adds = 0;
 		mk()
 			.post('/rest/eshop/v1/json/product_add')
-			.delay(200)
+			.delay(1200)
 			.reply(() => {
 				adds++;
 				return [200, ok({ mk_id: '1600001744', count_code: 'eshop_002' })];
@@ -375,7 +375,7 @@ describe('product_add', () => {
 			.reply(200, ok({ count_code: 'eshop_002', product_list_count: '1', product_list: { mk_id: '1600001744', count_code: 'eshop_002', code: 'art400' } }));
 		const res = await makeClient({ writeTimeoutMs: 30, readTimeoutMs: 5000 }).addProduct({ count_code: 'eshop_002', code: 'art400', name: 'Čaj', unit: 'kos' });
 		expect(res).toEqual({ result: { mk_id: '1600001744', count_code: 'eshop_002' }, reconciled: true });
-		await new Promise((r) => setTimeout(r, 250));
+		await new Promise((r) => setTimeout(r, 1300));
 		expect(adds).toBe(1);
 	});
 
