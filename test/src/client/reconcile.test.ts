@@ -37,7 +37,7 @@ beforeAll(async () => {
 	const client = makeClient();
 	await client.putDocument({ ...order, count_code: 'warm' });
 	await client.search({ doc_type: 'sales_order', query: 'warm' });
-	await client.addPartner({ customer: 'Warm' } as never);
+	await client.addPartner({ customer: 'Warm', street: 'Ulica 1', post_number: '1000', place: 'Ljubljana', country: 'SI' } as never);
 	await client.getPartners({ partner_id: '1' });
 	await client.addProduct({ code: 'warm', name: 'Warm', unit: 'kos' });
 	await client.listProducts({ code: 'warm' });
