@@ -32,7 +32,7 @@ describe('capacity', () => {
 	it('past the queue bound answers 503, and a shed write is never applied', async () => {
 		const results = await Promise.all(
 			Array.from({ length: 7 }, (_, i) =>
-				post(sb().baseUrl, V1 + 'add_partner', { ...AUTH, partner: { customer: `Capacity ${i}`, street: 'X 1', post_number: '1000', place: 'Ljubljana' } }),
+				post(sb().baseUrl, V1 + 'add_partner', { ...AUTH, partner: { customer: `Capacity ${i}`, street: 'X 1', post_number: '1000', place: 'Ljubljana', country: 'SI' } }),
 			),
 		);
 		const statuses = results.map((r) => r.status).sort();
