@@ -92,7 +92,7 @@ export class MetakockaWebhookTrigger implements INodeType {
 				typeOptions: { minValue: 0, maxValue: 10080 },
 				default: DEFAULT_REPLAY_WINDOW_MINUTES,
 				description:
-					'A call whose body is byte-for-byte the same as one received within this many minutes is answered OK but starts nothing, so a captured call resent under a new X-MetaKocka-Id does not fire again. 0 turns this off (event IDs are still checked).',
+					'A call whose body is byte-for-byte the same as one received within this many minutes is answered OK but starts nothing, so a captured call resent under a new event ID header does not fire again. 0 turns this off (event IDs are still checked).',
 			},
 		],
 	};

@@ -36,6 +36,7 @@ export function getSyncRunsOperation(resource: string) {
 					displayName: 'Operation',
 					name: 'operation',
 					type: 'options',
+					noDataExpression: true,
 					options: [
 						{ name: 'Import', value: 'import' },
 						{ name: 'Sync', value: 'sync' },

@@ -94,7 +94,7 @@ export function newFenceMarker(): string {
  */
 export function fenceUntrusted(label: string, content: string, marker: string = newFenceMarker()): string {
 	const safeLabel = neutralize(oneLine(String(label ?? ''), 100)) || 'untrusted content';
-	let body = neutralize(String(content ?? ''));
+	const body = neutralize(String(content ?? ''));
 	let id = marker;
 	// Astronomically unlikely with a random marker; a caller-chosen one is replaced rather than trusted.
 	while (body.includes(id) || safeLabel.includes(id)) id = newFenceMarker();

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { toNodeError } from './errors';
 import { errorItem } from './items';
 
 export type OperationExecute = (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
@@ -18,7 +19,7 @@ export async function route(ctx: IExecuteFunctions, resources: Record<string, Re
 		// A failure of the whole operation (Postgres unreachable when the store opens, say): with
 		// "Continue", n8n would pass the input items on unchanged, and the next node would read them
 		// as an empty result (a failed lookup is not "no match"). Each input item gets the error instead.
-		if (!ctx.continueOnFail()) throw error;
+		if (!ctx.continueOnFail()) throw toNodeError(ctx, error, 0);
 		return [ctx.getInputData().map((_, itemIndex) => errorItem(ctx, error, itemIndex))];
 	}
 }

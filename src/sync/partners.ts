@@ -238,7 +238,8 @@ function adoptKey(partner: PartnerFields, how: MatchExisting): string | undefine
 
 /** The mapping's other extra keys (e.g. pendingConflict is dropped by a successful write). */
 function omitIds(extra: Record<string, unknown> | null | undefined): Record<string, unknown> {
-	const { mk_contact_id: _c, mk_billing_address_id: _b, mk_address_id: _a, pendingConflict: _p, ...rest } = extra ?? {};
+	const rest = { ...(extra ?? {}) };
+	for (const key of ['mk_contact_id', 'mk_billing_address_id', 'mk_address_id', 'pendingConflict']) delete rest[key];
 	return rest;
 }
 

@@ -106,6 +106,14 @@ export const description: INodeProperties[] = [
 				description: 'Document types searched for each document number found in the email',
 			},
 			{
+				displayName: 'Max Candidates per Email',
+				name: 'maxCandidatesPerEmail',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: 500 },
+				default: DEFAULT_MAX_CANDIDATES_PER_EMAIL,
+				description: 'Most candidates of all kinds looked up per email (the strongest evidence wins)',
+			},
+			{
 				displayName: 'Max Candidates per Kind',
 				name: 'maxCandidatesPerKind',
 				type: 'number',
@@ -113,14 +121,6 @@ export const description: INodeProperties[] = [
 				default: DEFAULT_MAX_CANDIDATES_PER_KIND,
 				description:
 					'Most sender/recipient addresses, document numbers, buyer orders, product codes and tax numbers looked up per email, each kind best evidence first; the rest are listed under metakocka.skipped',
-			},
-			{
-				displayName: 'Max Candidates per Email',
-				name: 'maxCandidatesPerEmail',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: 500 },
-				default: DEFAULT_MAX_CANDIDATES_PER_EMAIL,
-				description: 'Most candidates of all kinds looked up per email (the strongest evidence wins)',
 			},
 			{
 				displayName: 'Max Metakocka Calls per Execution',
