@@ -33,7 +33,7 @@ const run = (node: INodeType, company: Company, params: FakeRun['params'], items
 	runNode(node, { params: { ...params, mappingStore: env.mappingStore }, items, credentials: env.credentials(company), continueOnFail });
 
 const crmContacts = (company: string, n = 50) =>
-	Array.from({ length: n }, (_, i) => ({ id: `iso-${i}`, name: `${company} Stranka ${i}`, email: `iso${i}@stranka.si`, taxNumber: `SI${String(50000000 + i)}` }));
+	Array.from({ length: n }, (_, i) => ({ id: `iso-${i}`, name: `${company} Stranka ${i}`, email: `iso${i}@stranka.si`, taxNumber: `SI${String(50000000 + i)}`, street: 'Slovenska 1', postCode: '1000', city: 'Ljubljana', country: 'SI' }));
 
 describe('two companies in one database and one process', () => {
 	it('the same CRM ids sync to each company separately; a sync for A leaves B\'s partners and mappings exactly as they were', async () => {
@@ -63,7 +63,7 @@ describe('two companies in one database and one process', () => {
 	it('a document for A cannot use a contact or product only B has synced, and writes nothing', async () => {
 		const p = await run(product, B, PRODUCT_PARAMS, [{ id: 'iso-p-1', sku: 'ISO-B-1', title: 'B izdelek', price: '1,00' }]);
 		expect(p.items[0].json.status).toBe('created');
-		await run(contact, B, CONTACT_PARAMS, [{ id: 'iso-only-b', name: 'Only B d.o.o.', email: 'onlyb@stranka.si' }]);
+		await run(contact, B, CONTACT_PARAMS, [{ id: 'iso-only-b', name: 'Only B d.o.o.', email: 'onlyb@stranka.si', street: 'Slovenska 1', postCode: '1000', city: 'Ljubljana', country: 'SI' }]);
 		const before = WRITE_METHODS.reduce((n, m) => n + (env.sandbox.counters()[m] ?? 0), 0);
 		const bStore = env.sandbox.store(B.companyId);
 		const out = await run(
@@ -149,16 +149,16 @@ describe('secret keys never appear in anything the nodes produce', () => {
 		const wrong = newSecret('rel-wrong-key');
 		registerSecret(wrong);
 		const wrongCompany = { companyId: A.companyId, secretKey: wrong };
-		const rejected = await run(contact, wrongCompany, CONTACT_PARAMS, [{ id: 'sec-1', name: 'Secret d.o.o.', email: 'sec@x.si' }], true);
+		const rejected = await run(contact, wrongCompany, CONTACT_PARAMS, [{ id: 'sec-1', name: 'Secret d.o.o.', email: 'sec@x.si', street: 'Slovenska 1', postCode: '1000', city: 'Ljubljana', country: 'SI' }], true);
 		expect(String(rejected.items[0].json.error)).toMatch(/Wrong secret_key or company_id/);
 
 		env.sandbox.injectFault({ kind: 'opr_error', method: 'add_partner' });
-		const failed = await run(contact, A, CONTACT_PARAMS, [{ id: 'sec-2', name: 'Secret 2 d.o.o.', email: 'sec2@x.si' }], true);
+		const failed = await run(contact, A, CONTACT_PARAMS, [{ id: 'sec-2', name: 'Secret 2 d.o.o.', email: 'sec2@x.si', street: 'Slovenska 1', postCode: '1000', city: 'Ljubljana', country: 'SI' }], true);
 		expect(String(failed.items[0].json.error)).toMatch(/Metakocka rejected add_partner/);
 
 		const unreachable = await runNode(contact, {
 			params: { ...CONTACT_PARAMS, mappingStore: env.mappingStore },
-			items: [{ id: 'sec-3', name: 'Secret 3 d.o.o.', email: 'sec3@x.si' }],
+			items: [{ id: 'sec-3', name: 'Secret 3 d.o.o.', email: 'sec3@x.si', street: 'Slovenska 1', postCode: '1000', city: 'Ljubljana', country: 'SI' }],
 			credentials: { ...env.credentials(A), metakockaApi: { ...env.credentials(A).metakockaApi, baseUrl: 'http://127.0.0.1:9' } },
 			continueOnFail: true,
 		});
