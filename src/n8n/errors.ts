@@ -161,5 +161,12 @@ export function errorJson(error: unknown): JsonObject {
 		return { error: error.message, code: error.code, method: error.method, retryable: error.retryable };
 	}
 	if (error instanceof InputError) return { error: error.message, field: error.field };
+	// An error the adapter already converted (a whole operation failing under "Continue") keeps the
+	// version 1 keys from its details: API workflows tell 400 from 500 by `field`.
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		const details = (error.context?.details ?? {}) as IDataObject;
+		const keys = details.type === 'metakocka' ? ['code', 'method', 'retryable'] : details.type === 'input' ? ['field'] : [];
+		return clean({ error: error.message, ...Object.fromEntries(keys.map((key) => [key, details[key]])) }) as JsonObject;
+	}
 	return { error: error instanceof Error ? error.message : String(error) };
 }

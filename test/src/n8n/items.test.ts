@@ -160,4 +160,11 @@ describe('batchOutput and errorItem', () => {
 		expect(errorItem(ctx({ typeVersion: 2 }), new Error('boom'), 1).json).toEqual({ error: 'boom', details: { type: 'internal', itemIndex: 1 } });
 	});
 
+	it('version 1 keeps its field/code keys when the error was already converted (a whole operation failing under Continue)', () => {
+		const input = toNodeError(ctx(), new InputError(0, 'name', 'must be unique'), 0);
+		expect(errorItem(ctx({ typeVersion: 1 }), input, 0).json).toEqual(expect.objectContaining({ field: 'name' }));
+		const api = toNodeError(ctx(), rejected(), 1);
+		expect(errorItem(ctx({ typeVersion: 1 }), api, 1).json).toEqual(expect.objectContaining({ code: '2', method: 'put_document', retryable: false }));
+	});
+
 });
