@@ -156,11 +156,13 @@ export function toNodeError(ctx: Ctx, error: unknown, itemIndex: number): NodeEr
 }
 
 /** Version 1 error item JSON (kept for existing workflows): the message plus a few details at the top. */
-export function errorJson(error: unknown): JsonObject {
+export function errorJson(error: unknown, itemIndex?: number): JsonObject {
 	if (error instanceof MetakockaError) {
 		return { error: error.message, code: error.code, method: error.method, retryable: error.retryable };
 	}
-	if (error instanceof InputError) return { error: error.message, field: error.field };
+	// Bad input of every kind (email fields, patterns, zod) reads as version 1 always wrote it.
+	const input = itemIndex === undefined ? (error instanceof InputError ? error : undefined) : asInputError(error, itemIndex);
+	if (input) return { error: input.message, field: input.field };
 	// An error the adapter already converted (a whole operation failing under "Continue") keeps the
 	// version 1 keys from its details: API workflows tell 400 from 500 by `field`.
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {

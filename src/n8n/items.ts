@@ -31,7 +31,7 @@ export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: num
 	const json =
 		nodeVersion(ctx) >= 2
 			? { error: nodeError.message, details: { ...(nodeError.context.details as IDataObject), ...(nodeError.description ? { description: nodeError.description } : {}) } }
-			: errorJson(error);
+			: errorJson(error, itemIndex);
 	return { json, error: nodeError, pairedItem: { item: itemIndex } };
 }
 
