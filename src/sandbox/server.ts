@@ -523,7 +523,6 @@ export class SandboxServer {
 		const handler = HANDLERS[method] ?? ((): Obj => fail('1', INTERNAL_ERROR));
 		const writesBefore = company.writes;
 		const body_ = body;
-		let reply: Obj | RawReply;
 		// Stock before the write, only while someone listens: a changed product fires its webhook.
 		let stockBefore: Map<string, string> | undefined;
 		const run = (): Obj | RawReply => {
@@ -540,7 +539,7 @@ export class SandboxServer {
 			});
 			return admitted ? out : SHED;
 		};
-		reply = method === 'search' ? await this.serialSearch(company.companyId, work) : await work();
+		const reply: Obj | RawReply = method === 'search' ? await this.serialSearch(company.companyId, work) : await work();
 		if (reply === SHED) return;
 		if (company.writes > writesBefore) {
 			this.count('__writes_applied');
