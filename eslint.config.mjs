@@ -19,15 +19,4 @@ export default [
 		ignores: ['src/n8n/**'],
 		rules: { '@n8n/community-nodes/require-node-api-error': 'off' },
 	},
-	{
-		// Imports' "Max Records per Run" is a per-run cap with a cursor kept in Postgres, not a result
-		// limit: n8n's Limit wording ("Max number of results to return", default 50) would hide that
-		// the next run continues where this one stopped, and 50 is too small for a scheduled import.
-		files: ['nodes/shared/descriptions.ts'],
-		rules: {
-			'n8n-nodes-base/node-param-description-wrong-for-return-all': 'off',
-			'n8n-nodes-base/node-param-default-wrong-for-limit': 'off',
-			'n8n-nodes-base/node-param-description-wrong-for-limit': 'off',
-		},
-	},
 ];

@@ -35,7 +35,8 @@ export function maxRecordsPerRun(show: IDisplayOptions['show'], what: string): I
 			type: 'boolean',
 			displayOptions: { show },
 			default: false,
-			description: `Whether to import every ${what} in one run. Off: at most Max Records per Run, and the next run continues where this one stopped.`,
+			description: 'Whether to return all results or only up to a given limit',
+			hint: `On: every ${what} that changed, in one run. Off: at most Max Records per Run, and the next run continues where this one stopped.`,
 		},
 		{
 			displayName: 'Max Records per Run',
@@ -43,8 +44,10 @@ export function maxRecordsPerRun(show: IDisplayOptions['show'], what: string): I
 			type: 'number',
 			displayOptions: { show: { ...show, returnAll: [false] } },
 			typeOptions: { minValue: 1 },
-			default: 5000,
-			description: `Max number of ${what} one run returns. The position is kept in Postgres after each completed page: the next run continues there, none repeated and none skipped, also after a run that failed part way (it returns the pages it completed).`,
+			default: 50,
+			description: 'Max number of results to return',
+			// A scheduled import of a backlog sets this higher (e.g. 5,000): each run continues where the last stopped.
+			hint: `Records of this run; the position is kept in Postgres after each completed page, so the next run continues there (none repeated, none skipped, also after a run that failed part way)`,
 		},
 	];
 }
