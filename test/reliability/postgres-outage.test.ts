@@ -168,7 +168,10 @@ describe('Postgres restarting in the middle of a run of 200 contacts', () => {
 		};
 		const first = await sync(contactNode, CONTACT_PARAMS, items);
 		env.sandbox.onCall = undefined;
-		expect(proxy.refused).toBeGreaterThanOrEqual(25);
+		// The outage reached the run. Since one connection holds all of a store's locks, a run tries far
+		// fewer new connections while Postgres is down (8-17 seen), so it may end before the 25th
+		// refusal brings Postgres back; proxy.up() below covers that case.
+		expect(proxy.refused).toBeGreaterThan(0);
 		proxy.up();
 		expect(first.error).toBeUndefined();
 		const ok = first.items.filter((o) => o.json.error === undefined);
