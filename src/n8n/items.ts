@@ -32,7 +32,9 @@ export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: num
 		nodeVersion(ctx) >= 2
 			? { error: nodeError.message, details: { ...(nodeError.context.details as IDataObject), ...(nodeError.description ? { description: nodeError.description } : {}) } }
 			: errorJson(error, itemIndex);
-	return { json, error: nodeError, pairedItem: { item: itemIndex } };
+	// Version 1 items stay as release 0.1 made them: n8n 2.41 hands an item with \`error\` set on with
+	// its message only, which lost the \`field\`/\`code\` keys that version 1 workflows branch on.
+	return nodeVersion(ctx) >= 2 ? { json, error: nodeError, pairedItem: { item: itemIndex } } : { json, pairedItem: { item: itemIndex } };
 }
 
 const writtenId = (json: IDataObject): string | undefined => {

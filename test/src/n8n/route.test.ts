@@ -26,7 +26,7 @@ describe('route: a whole operation failing with Continue', () => {
 		const [out] = await run(true);
 		expect(out).toHaveLength(2);
 		for (const [i, item] of out.entries()) {
-			expect(item.error).toBeDefined();
+			expect(item.json.error).toBeDefined();
 			expect(String(item.json.error)).toMatch(/mk_no_such_role|Postgres/i);
 			expect(item.pairedItem).toEqual({ item: i });
 			expect(item.json).not.toHaveProperty('query');
