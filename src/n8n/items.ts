@@ -5,9 +5,10 @@ import { errorJson, toNodeError, type NodeError } from './errors';
 // The one place that turns an operation's results and failures into n8n items. n8n 2.41 routes an
 // item to the error output ("On Error → Continue (using error output)") when the item has `error`
 // set, or when its json has no keys but error, message and details (WorkflowExecute
-// .handleNodeErrorOutput); it then merges the input item's json under it. Error items carry both:
-// `error` (the NodeError, with the details in error.context.details) and, from version 2,
-// json { error: message, details }, so the details are there in "Continue" and in the error output.
+// .handleNodeErrorOutput), and merges the input item's json under it. Afterwards, in every mode, it
+// replaces the json of an item that has `error` set by { error: message } (normalizeNodeErrors), so
+// the details would be lost. Error items therefore carry only json { error: message, details } (from
+// version 2): routed by its keys, kept whole in "Continue" and in the error output.
 
 export type ItemResult = IDataObject | IDataObject[] | INodeExecutionData[];
 
@@ -25,16 +26,20 @@ function asExecutionData(result: ItemResult, itemIndex: number): INodeExecutionD
 	});
 }
 
+// The error items this module made: "Stop Workflow" reports what the other items wrote.
+const errorItems = new WeakSet<INodeExecutionData>();
+
 /** The item a failure becomes when "Continue" (either kind) is set. */
 export function errorItem(ctx: IExecuteFunctions, error: unknown, itemIndex: number): INodeExecutionData {
 	const nodeError = toNodeError(ctx, error, itemIndex);
+	// Version 1 keeps release 0.1's json (its extra field/code keys keep it on the main output).
 	const json =
 		nodeVersion(ctx) >= 2
 			? { error: nodeError.message, details: { ...(nodeError.context.details as IDataObject), ...(nodeError.description ? { description: nodeError.description } : {}) } }
 			: errorJson(error, itemIndex);
-	// Version 1 items stay as release 0.1 made them: n8n 2.41 hands an item with \`error\` set on with
-	// its message only, which lost the \`field\`/\`code\` keys that version 1 workflows branch on.
-	return nodeVersion(ctx) >= 2 ? { json, error: nodeError, pairedItem: { item: itemIndex } } : { json, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	errorItems.add(item);
+	return item;
 }
 
 const writtenId = (json: IDataObject): string | undefined => {
@@ -48,7 +53,7 @@ const writtenId = (json: IDataObject): string | undefined => {
  */
 function withWritten(error: NodeError, written: INodeExecutionData[]): NodeError {
 	const done = written
-		.filter((item) => !item.error)
+		.filter((item) => !errorItems.has(item))
 		.map((item) => ({ itemIndex: (item.pairedItem as { item: number }).item, mk_id: writtenId(item.json), status: item.json.status }))
 		.filter((w) => w.mk_id !== undefined);
 	if (!done.length) return error;

@@ -1,4 +1,5 @@
 import { NodeApiError, NodeOperationError, type INodeProperties } from 'n8n-workflow';
+import { WorkflowExecute } from 'n8n-core';
 import { z } from 'zod';
 
 import { MetakockaError } from '../../../src/client';
@@ -37,7 +38,7 @@ const ctx = (over: Partial<Parameters<typeof fakeExecuteFunctions>[0]> = {}) =>
 const rejected = () => new MetakockaError({ code: '2', description: 'partner not found', method: 'put_document', retryable: false });
 
 describe('runItems', () => {
-	it('Continue: the bad item becomes an error item in its place, paired, with the NodeError n8n routes by', async () => {
+	it('Continue: the bad item becomes an error item in its place, paired, routed by its keys', async () => {
 		const writes: number[] = [];
 		const out = await runItems(ctx({ continueOnFail: true, typeVersion: 2 }), {
 			writes: true,
@@ -52,13 +53,25 @@ describe('runItems', () => {
 		});
 		expect(writes).toEqual([0, 2]);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(out[1].error).toBeInstanceOf(NodeOperationError);
-		// Version 2: only the keys n8n's error output accepts on their own (error, details).
+		// Version 2: only the keys n8n's error output accepts on their own (error, details), and no
+		// item.error (n8n would then cut the json down to the message).
+		expect(out[1].error).toBeUndefined();
 		expect(Object.keys(out[1].json).sort()).toEqual(['details', 'error']);
 		expect(out[1].json.error).toBe('"Document Date" is not a day in the calendar (got "2026-02-30")');
 		expect(out[1].json.details).toMatchObject({ type: 'input', field: 'doc_date', itemIndex: 1 });
-		expect(out[1].error?.context.details).toMatchObject({ field: 'doc_date' });
-		expect(out[0].error).toBeUndefined();
+	});
+
+	it("keeps its details through n8n's own normalisation of node output (n8n-core 2.41 WorkflowExecute)", async () => {
+		const out = await runItems(ctx({ continueOnFail: true, typeVersion: 2 }), {
+			run: async (i) => {
+				if (i === 1) throw rejected();
+				return { mk_id: `mk-${i}` };
+			},
+		});
+		const output = [out.map((item) => ({ ...item, json: { ...item.json } }))];
+		(WorkflowExecute.prototype as unknown as { normalizeNodeErrors(data: unknown): void }).normalizeNodeErrors.call({}, output);
+		expect(output[0][1].json).toEqual(out[1].json);
+		expect(output[0][1].json.details).toMatchObject({ type: 'metakocka', code: '2', method: 'put_document', itemIndex: 1 });
 	});
 
 	it('Stop Workflow: a bad item fails the node before anything is written', async () => {
@@ -152,7 +165,7 @@ describe('batchOutput and errorItem', () => {
 			{ itemIndex: 1, error: rejected() },
 		];
 		const out = batchOutput(ctx({ continueOnFail: true, typeVersion: 2 }), outcomes);
-		expect(out.map((o) => [o.pairedItem, Boolean(o.error)])).toEqual([[{ item: 0 }, false], [{ item: 1 }, true], [{ item: 2 }, false]]);
+		expect(out.map((o) => [o.pairedItem, o.json.error !== undefined])).toEqual([[{ item: 0 }, false], [{ item: 1 }, true], [{ item: 2 }, false]]);
 		expect(() => batchOutput(ctx(), outcomes)).toThrow(expect.objectContaining({ description: expect.stringContaining('item 0 → 10 (updated), item 2 → 12 (created)') }));
 	});
 
