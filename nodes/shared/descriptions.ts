@@ -183,3 +183,16 @@ export const dryRunParameter = (show: IDisplayOptions['show'], what: string): IN
 	default: false,
 	description: `Whether to only report what Sync would do to each ${what} (create, adopt, update with old → new values, unchanged, conflict, or the error it would hit) without writing to Metakocka or the mapping tables`,
 });
+
+/**
+ * n8n's Simplify switch, from node version 2 (version 1 keeps the whole records): the short form of
+ * Metakocka's partners and documents (src/client/records.ts) instead of the raw answer.
+ */
+export const simplifyParameter = (show: IDisplayOptions['show']): INodeProperties => ({
+	displayName: 'Simplify',
+	name: 'simple',
+	type: 'boolean',
+	displayOptions: { show: { ...show, '@version': [{ _cnd: { gte: 2 } }] } },
+	default: true,
+	description: 'Whether to return a simplified version of the response instead of the raw data',
+});

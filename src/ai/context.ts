@@ -3,7 +3,7 @@
 // get/search/list calls are made here.
 
 import type { DocType, MetakockaClient, MkDocument, Partner, Product, SearchDocType, StockRow, Warehouse } from '../client';
-import { isDocType } from '../client';
+import { billingAddress, isDocType } from '../client';
 import { fitToBudget, type ContextSection } from '../email/context';
 import { normalizeEmail } from '../email/normalize';
 
@@ -255,8 +255,8 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
 
 function partnerSummary(p: Partner): PartnerSummary {
 	const contactList = p.partner_contact_list ?? (p.partner_contact ? [p.partner_contact] : []);
-	// get_partner answers the address in partner_delivery_address_list (the billing one first), not at top level.
-	const a = str(p.street) ? { street: p.street, post_number: p.post_number, city: p.place, country: p.country } : (p.partner_delivery_address_list?.[0] ?? {});
+	// The billing (Račun) entry; a partner without one shows its first address, else the top-level fields.
+	const a = billingAddress(p) ?? p.partner_delivery_address_list?.[0] ?? { street: p.street, post_number: p.post_number, city: p.place, country: p.country };
 	const place = [str(a.post_number), str(a.city)].filter(Boolean).join(' ');
 	const address = [[str(a.street), str(p.street_number)].filter(Boolean).join(' '), place, str(a.country)].filter(Boolean).join(', ');
 	return {

@@ -5,6 +5,7 @@ export { DOC_TYPES, DOC_TYPE_INFO, docTypesForReport, KNOWN_REPORT_IDS, PUT_DOC_
 export { formatMkDate, formatMkTimestamp, formatMkFilterTimestamp, changedSince, parseMkDate, ljubljanaOffsetMinutes, ljubljanaWallToMs } from './dates';
 export { normaliseTaxNumber, sameTaxNumber, normaliseEmail, partnerEmails, hasEmail, taxNumberMatch, type TaxMatch } from './partnerMatch';
 export { withoutEnvelope } from './schemas';
+export { billingAddress, mainContact, simplePartner, simpleDocument, type SimplePartner, type SimpleDocument } from './records';
 export { parseMkNumber, parseMkBoolean, asArray, toWire } from './wire';
 export { METHODS, methodUrl, type CallKind } from './paths';
 export type {

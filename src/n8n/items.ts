@@ -159,3 +159,8 @@ export async function runPoll(ctx: IPollFunctions, fn: () => Promise<IDataObject
 		throw toNodeError(ctx, error, 0);
 	}
 }
+
+/** Whether the item's Simplify switch is on (version 2 and later; version 1 has none and keeps the whole records). */
+export function simplifyOn(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return nodeVersion(ctx) >= 2 && ctx.getNodeParameter('simple', itemIndex, true) === true;
+}

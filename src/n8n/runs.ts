@@ -171,7 +171,7 @@ export async function runImport(
 			store,
 			client.companyId,
 			info,
-			records.map((r, itemIndex) => ({ itemIndex, status: 'imported', crmId: (r.crmId as string | null | undefined) ?? null })),
+			records.map((r, itemIndex) => ({ itemIndex, status: 'imported', crmId: ((r.sync as IDataObject | undefined)?.crmId as string | null | undefined) ?? (r.crmId as string | null | undefined) ?? null })),
 		);
 		if (mode === 'summary') return summaryItem(summary, 1);
 		return records.map((json) => ({ json, pairedItem: { item: 0 } }));

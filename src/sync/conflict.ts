@@ -1,5 +1,5 @@
 import type { MkDocument, Partner, Product } from '../client';
-import { parseMkNumber } from '../client';
+import { billingAddress, mainContact, parseMkNumber } from '../client';
 import type { Mapping, MappingUpsert } from '../store';
 
 /** What Sync does when the Metakocka record changed since it was last written. */
@@ -59,12 +59,8 @@ export function changedFields(snapshot: unknown, current: unknown, path = ''): s
  * pick them by mk_id where known.
  */
 export function partnerView(p: Partner, snapshot?: Obj, ids: { contactId?: string; billingAddressId?: string } = {}): Obj {
-	const addresses = p.partner_delivery_address_list ?? [];
-	const address =
-		(ids.billingAddressId ? addresses.find((a) => a.mk_id === ids.billingAddressId) : undefined) ??
-		addresses.find((a) => typeof a.address_type === 'string' && /^ra[čc]un$/i.test(a.address_type.trim()));
-	const contacts = p.partner_contact_list ?? [];
-	const contact = (ids.contactId ? contacts.find((c) => c.mk_id === ids.contactId) : undefined) ?? contacts[0] ?? p.partner_contact;
+	const address = billingAddress(p, ids.billingAddressId);
+	const contact = mainContact(p, ids.contactId);
 	const wroteIso = typeof snapshot?.country === 'string' && snapshot.country.length === 2;
 	// Address lists spell countries as names ("Slovenija"): an ISO-2 the CRM wrote is compared with
 	// country_iso_2 when Metakocka gives it, else not at all (a spelling is no evidence of a change).

@@ -1,6 +1,6 @@
 import { settle } from '../client/errors';
 import type { MetakockaClient, Partner, PartnerInput } from '../client';
-import { ADD_PARTNER_ADDRESS_FIELDS, hasEmail, MetakockaError, normaliseTaxNumber, taxNumberMatch } from '../client';
+import { ADD_PARTNER_ADDRESS_FIELDS, billingAddress, hasEmail, MetakockaError, normaliseTaxNumber, taxNumberMatch } from '../client';
 import { InputError } from '../input';
 import { partnerView, type ConflictPolicy } from './conflict';
 import { compact } from './fields';
@@ -44,15 +44,8 @@ export interface PartnerIds {
 	billingAddressId?: string;
 }
 
-const isBilling = (type: unknown): boolean => typeof type === 'string' && /^ra[čc]un$/i.test(type.trim());
-
-/** The billing (Račun) address of a partner as get_partner/update_partner return it. */
-export function billingAddressOf(p: Partner | undefined) {
-	return p?.partner_delivery_address_list?.find((a) => isBilling(a.address_type));
-}
-
 function idsOf(p: Partner | undefined): PartnerIds {
-	return { contactId: p?.partner_contact_list?.[0]?.mk_id, billingAddressId: billingAddressOf(p)?.mk_id };
+	return { contactId: p?.partner_contact_list?.[0]?.mk_id, billingAddressId: billingAddress(p)?.mk_id };
 }
 
 /** The ids kept in a mapping row's extra (rows written before the billing id was kept have only mk_contact_id). */
@@ -202,7 +195,7 @@ export function partnerEntity(matchExisting: MatchExisting = 'taxNumberOrEmail')
 			}
 			const { result, reconciled } = await client.addPartner(partner);
 			// The main address is stored as the Račun (billing) address [DOC:add_partner.md]; Sync sends no other.
-			const billing = result.partner ? billingAddressOf(result.partner)?.mk_id : result.mk_address_id_list?.[0]?.mk_id;
+			const billing = result.partner ? billingAddress(result.partner)?.mk_id : result.mk_address_id_list?.[0]?.mk_id;
 			return {
 				status: 'created',
 				mkId: result.mk_id,

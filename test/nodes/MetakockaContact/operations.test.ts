@@ -64,6 +64,43 @@ describe('Metakocka Contact: operations', () => {
 		expect(byEmail[0].json.mk_id).toBe(mkId);
 	});
 
+	it('Simplify (version 2): one flat record with the billing address and the main contact; off or version 1 gives the whole partner', async () => {
+		const get = (typeVersion: number, simple?: boolean) =>
+			node.execute.call(
+				fakeExecuteFunctions({
+					params: { resource: 'partner', operation: 'get', findBy: 'mkId', partner: { mode: 'id', value: mkId }, showDiscounts: false, ...(simple === undefined ? {} : { simple }) },
+					credentials: env.credentials,
+					typeVersion,
+				}),
+			);
+		const [[simple]] = await get(2, true);
+		expect(simple.json).toEqual({
+			mk_id: mkId,
+			count_code: expect.any(String),
+			name: 'Testni Janez s.p.',
+			tax_id_number: 'SI81234567',
+			registration_number: '1234567000',
+			business_entity: true,
+			taxpayer: expect.anything(),
+			email: 'janez@testni.si',
+			phone: '+386 1 234 5678',
+			street: 'Tehnološki park 21',
+			post_number: '1000',
+			city: 'Ljubljana',
+			country: expect.any(String),
+			contacts: 1,
+			addresses: 1,
+		});
+		const [[whole]] = await get(2, false);
+		expect(whole.json.partner_delivery_address_list).toEqual([expect.objectContaining({ mk_id: expect.any(String), street: 'Tehnološki park 21' })]);
+		const [[v1]] = await get(1, true);
+		expect(v1.json).toEqual(whole.json);
+		const [found] = await node.execute.call(
+			fakeExecuteFunctions({ params: { resource: 'partner', operation: 'search', searchIn: 'partner_email', query: 'janez@testni.si', returnAll: true }, credentials: env.credentials, typeVersion: 2 }),
+		);
+		expect(found.map((o) => o.json)).toEqual([simple.json]);
+	});
+
 	it('returns no item for a partner Metakocka does not know (opr_code 2 is a miss, not a failure)', async () => {
 		const [out] = await run('get', { findBy: 'taxNumber', value: 'SI99999999', showDiscounts: false });
 		expect(out).toHaveLength(0);
@@ -136,6 +173,18 @@ describe('Metakocka Contact: operations', () => {
 		} as never);
 		const [first] = await run('import', { since: 'date', sinceDate: new Date(Date.now() - 86_400_000).toISOString(), docTypes: ['sales_order'], returnAll: true });
 		expect(first.map((o) => o.json.mk_id)).toContain(mkId);
+		const [simple] = await node.execute.call(
+			fakeExecuteFunctions({
+				params: { resource: 'partner', operation: 'import', mappingStore: env.mappingStore, since: 'date', sinceDate: new Date(Date.now() - 86_400_000).toISOString(), docTypes: ['sales_order'], returnAll: true },
+				credentials: env.credentials,
+				typeVersion: 2,
+			}),
+		);
+		// Simplify is on by default in version 2; each partner keeps its sync marks.
+		const raw = first.find((o) => o.json.mk_id === mkId)?.json as IDataObject;
+		const billing = (raw.partner_delivery_address_list as IDataObject[]).find((a) => a.address_type === 'Račun');
+		expect(simple.find((o) => o.json.mk_id === mkId)?.json).toMatchObject({ name: 'Testni Janez s.p.', city: billing?.city, sync: raw.sync });
+		expect(simple.every((o) => o.json.partner_delivery_address_list === undefined)).toBe(true);
 		// Keyed by what it read (the document types) and by the credential's host.
 		const cursor = await env.pool.query(`SELECT mk_host FROM ${env.schema}.metakocka_sync_state WHERE key = 'partner_import:sales_order'`);
 		expect(cursor.rows).toEqual([{ mk_host: env.sandbox.baseUrl.replace(/\/+$/, '') }]);

@@ -10,13 +10,14 @@ export const node = new MetakockaSalesDocument();
 export async function run(
 	env: TestEnv,
 	params: FakeRun['params'],
-	opts: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: FakeRun['credentials'] } = {},
+	opts: { items?: IDataObject[]; continueOnFail?: boolean; credentials?: FakeRun['credentials']; typeVersion?: number } = {},
 ): Promise<INodeExecutionData[]> {
 	const ctx = fakeExecuteFunctions({
 		params: { resource: 'salesDocument', docType: 'sales_order', mappingStore: env.mappingStore, ...params },
 		items: opts.items,
 		credentials: opts.credentials ?? env.credentials,
 		continueOnFail: opts.continueOnFail,
+		typeVersion: opts.typeVersion,
 	});
 	const [out] = await node.execute.call(ctx);
 	return out;

@@ -1,4 +1,4 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, type IDataObject } from 'n8n-workflow';
 
 import { DOC_TYPES, MetakockaClient } from '../../../src/client';
 import { startTestEnv, type TestEnv } from '../../helpers/env';
@@ -162,6 +162,35 @@ describe('Get', () => {
 	it('a miss is an empty result', async () => {
 		expect(await run(env, { operation: 'get', findBy: 'mkId', document: { mode: 'id', value: '999999999' } })).toEqual([]);
 	});
+
+	it('Simplify (version 2): number, partner, date, totals and status without the lines; off gives the whole document; version 1 has no switch', async () => {
+		const { mkId } = await createOrder({ buyer_order: 'SIMPLE-1' });
+		const get = (typeVersion: number, simple?: boolean) =>
+			run(env, { operation: 'get', findBy: 'mkId', document: { mode: 'id', value: mkId }, ...(simple === undefined ? {} : { simple }) }, { typeVersion });
+		const [simple] = await get(2, true);
+		const [whole] = await get(2, false);
+		expect(Object.keys(simple.json).sort()).toEqual(
+			['buyer_order', 'count_code', 'currency_code', 'doc_date', 'doc_type', 'lines', 'mk_id', 'partner_mk_id', 'partner_name', 'status', 'sum_all', 'sum_basic', 'sum_paid', 'title'].sort(),
+		);
+		const lines = whole.json.product_list as IDataObject[];
+		const partner = whole.json.partner as IDataObject;
+		expect(simple.json).toMatchObject({
+			mk_id: mkId,
+			doc_type: 'sales_order',
+			count_code: whole.json.count_code,
+			buyer_order: 'SIMPLE-1',
+			partner_mk_id: partner.mk_id,
+			partner_name: partner.customer,
+			status: whole.json.status_desc ?? whole.json.status_code,
+			lines: lines.length,
+		});
+		expect(lines.length).toBeGreaterThan(0);
+		expect(typeof simple.json.sum_all).toBe('number');
+		expect(simple.pairedItem).toEqual({ item: 0 });
+		// Version 1 keeps release 0.1's whole document even when a stray `simple` is saved.
+		const [v1] = await get(1, true);
+		expect(v1.json.product_list).toEqual(lines);
+	});
 });
 
 describe('Update', () => {
@@ -239,6 +268,9 @@ describe('Search', () => {
 
 		const none = await run(env, { operation: 'search', query: 'SEARCHME', filters: { doc_date_from: '2026-10-01' }, returnAll: true });
 		expect(none).toEqual([]);
+
+		const simple = await run(env, { operation: 'search', query: 'SEARCHME', returnAll: true, simple: true }, { typeVersion: 2 });
+		expect(simple.map((o) => [o.json.mk_id, o.json.title, o.json.partner_mk_id, o.json.product_list])).toEqual(made.map((mk, i) => [mk, `SEARCHME ${i}`, partner.mk_id, undefined]));
 	});
 
 	it('Return All reads every page', async () => {

@@ -172,4 +172,16 @@ describe('Import', () => {
 		const again = await run(env, { operation: 'import', docType, since: 'date', sinceDate: '2020-01-01T00:00:00Z', returnAll: false, limit: 1, readOptions: {} });
 		expect(again).toHaveLength(1);
 	});
+
+	it('Simplify (version 2) gives the short document with its sync marks; the summary output ignores it', async () => {
+		const params = { operation: 'import', docType: 'sales_order', since: 'date', sinceDate: '2020-01-01T00:00:00Z', returnAll: true, readOptions: {} };
+		const whole = await run(env, { ...params, simple: false }, { typeVersion: 2 });
+		const simple = await run(env, { ...params, simple: true }, { typeVersion: 2 });
+		expect(simple.map((o) => o.json.mk_id)).toEqual(whole.map((o) => o.json.mk_id));
+		expect(simple.every((o) => o.json.product_list === undefined && typeof o.json.lines === 'number' && (o.pairedItem as { item: number }).item === 0)).toBe(true);
+		expect(simple.map((o) => o.json.sync)).toEqual(whole.map((o) => o.json.sync));
+		expect(simple.map((o) => o.json.lines)).toEqual(whole.map((o) => (o.json.product_list as unknown[] | undefined)?.length ?? 0));
+		const [summary] = await run(env, { ...params, simple: true, outputMode: 'summary' }, { typeVersion: 2 });
+		expect(summary.json).toMatchObject({ counts: expect.objectContaining({ imported: whole.length }) });
+	});
 });

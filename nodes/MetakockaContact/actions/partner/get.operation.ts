@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, type PartnerLookup, runPerItem } from '../../../../src';
+import { getClient, type PartnerLookup, runPerItem, simplePartner, simplifyOn } from '../../../../src';
+import { simplifyParameter } from '../../../shared/descriptions';
 import { partnerLocator } from '../../../shared/locators';
 
 const show = { resource: ['partner'], operation: ['get'] };
@@ -45,6 +46,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		description: 'Whether to include the partner\'s discounts by product category',
 	},
+	simplifyParameter(show),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -58,6 +60,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				: { [LOOKUP_FIELD[findBy]]: String(this.getNodeParameter('value', i)).trim() };
 		const partners = await client.getPartners(lookup, { showDiscounts });
 		// A miss is an empty result, not a failure: the workflow decides what to do with it.
-		return partners.map((p) => ({ ...p }));
+		return simplifyOn(this, i) ? partners.map(simplePartner) : partners.map((p) => ({ ...p }));
 	});
 }

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { type DocType, importPartners, reportPartialRun, runImport } from '../../../../src';
-import { mappingStoreOptions, maxRecordsPerRun, outputModeParameter, postgresNotice } from '../../../shared/descriptions';
+import { type DocType, importPartners, reportPartialRun, runImport, simplePartner, simplifyOn } from '../../../../src';
+import { mappingStoreOptions, maxRecordsPerRun, outputModeParameter, postgresNotice, simplifyParameter } from '../../../shared/descriptions';
 
 const show = { resource: ['partner'], operation: ['import'] };
 
@@ -43,6 +43,7 @@ export const description: INodeProperties[] = [
 	},
 	...maxRecordsPerRun(show, 'partner'),
 	outputModeParameter(show, 'partner'),
+	simplifyParameter({ ...show, outputMode: ['perRecord'] }),
 	mappingStoreOptions(show, { runHistory: true }),
 ];
 
@@ -57,6 +58,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			limit: returnAll ? undefined : (this.getNodeParameter('limit', 0) as number),
 		});
 		if (error !== undefined) reportPartialRun(this, error, partners.length);
-		return partners as IDataObject[];
+		// Metakocka's answer, converted in place, is the item unless simplified: no copy per record.
+		return simplifyOn(this, 0) ? partners.map((p) => ({ ...simplePartner(p), sync: p.sync })) : (partners as IDataObject[]);
 	});
 }

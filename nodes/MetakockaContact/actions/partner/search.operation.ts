@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, type PartnerLookup, runPerItem } from '../../../../src';
-import { returnAllOrLimit } from '../../../shared/descriptions';
+import { getClient, type PartnerLookup, runPerItem, simplePartner, simplifyOn } from '../../../../src';
+import { returnAllOrLimit, simplifyParameter } from '../../../shared/descriptions';
 
 const show = { resource: ['partner'], operation: ['search'] };
 
@@ -29,6 +29,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 	},
 	...returnAllOrLimit(show),
+	simplifyParameter(show),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -39,6 +40,6 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
 		const partners = await client.getPartners({ [field]: query });
 		const limited = returnAll ? partners : partners.slice(0, this.getNodeParameter('limit', i) as number);
-		return limited.map((p) => ({ ...p }));
+		return simplifyOn(this, i) ? limited.map(simplePartner) : limited.map((p) => ({ ...p }));
 	});
 }

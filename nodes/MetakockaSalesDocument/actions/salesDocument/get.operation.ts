@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, InputError, runPerItem } from '../../../../src';
+import { getClient, InputError, runPerItem, simpleDocument, simplifyOn } from '../../../../src';
+import { simplifyParameter } from '../../../shared/descriptions';
 import { documentLocator } from '../../../shared/locators';
 import { docTypeFor } from './fields';
 
@@ -44,6 +45,7 @@ export const description: INodeProperties[] = [
 		displayOptions: { show },
 		options: readFlags,
 	},
+	simplifyParameter(show),
 ];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
@@ -63,6 +65,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		}
 		const doc = await client.getDocument(docType, by, flags);
 		// A miss is an empty result, not a failure: the workflow decides what to do with it.
-		return doc ? [{ ...doc }] : [];
+		if (!doc) return [];
+		return simplifyOn(this, i) ? [{ ...simpleDocument(doc, docType) }] : [{ ...doc }];
 	});
 }

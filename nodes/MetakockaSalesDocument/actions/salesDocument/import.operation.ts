@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { importDocuments, InputError, reportPartialRun, runImport } from '../../../../src';
-import { mappingStoreOptions, maxRecordsPerRun, outputModeParameter, postgresNotice } from '../../../shared/descriptions';
+import { importDocuments, InputError, reportPartialRun, runImport, simpleDocument, simplifyOn } from '../../../../src';
+import { mappingStoreOptions, maxRecordsPerRun, outputModeParameter, postgresNotice, simplifyParameter } from '../../../shared/descriptions';
 import { docTypeFor, IMPORT_TYPES } from './fields';
 import { readFlags } from './get.operation';
 
@@ -46,6 +46,7 @@ export const description: INodeProperties[] = [
 		options: readFlags,
 	},
 	outputModeParameter(show, 'document'),
+	simplifyParameter({ ...show, outputMode: ['perRecord'] }),
 	mappingStoreOptions(show, { runHistory: true }),
 ];
 
@@ -64,7 +65,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			flags: this.getNodeParameter('readOptions', 0, {}) as Record<string, boolean>,
 		});
 		if (error !== undefined) reportPartialRun(this, error, documents.length);
-		// Metakocka's answer, converted in place, is the item: no copy per record.
-		return documents as IDataObject[];
+		// Metakocka's answer, converted in place, is the item unless simplified: no copy per record.
+		if (!simplifyOn(this, 0)) return documents as IDataObject[];
+		return documents.map((d) => ({ ...simpleDocument(d, docType), sync: (d as IDataObject).sync }));
 	});
 }

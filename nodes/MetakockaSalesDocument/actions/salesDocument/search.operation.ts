@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { getClient, hasLastChangeFilter, InputError, orderDirectionFor, runPerItem, type SearchParams } from '../../../../src';
-import { returnAllOrLimit } from '../../../shared/descriptions';
+import { getClient, hasLastChangeFilter, InputError, type MkDocument, orderDirectionFor, runPerItem, type SearchParams, simpleDocument, simplifyOn } from '../../../../src';
+import { returnAllOrLimit, simplifyParameter } from '../../../shared/descriptions';
 import { docTypeFor } from './fields';
 
 const show = { resource: ['salesDocument'], operation: ['search'] };
@@ -84,6 +84,7 @@ export const description: INodeProperties[] = [
 		],
 	},
 	...returnAllOrLimit(show),
+	simplifyParameter(show),
 	{
 		displayName: 'Options',
 		name: 'searchOptions',
@@ -118,6 +119,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const returnAll = this.getNodeParameter('returnAll', i) as boolean;
 		const limit = returnAll ? undefined : (this.getNodeParameter('limit', i) as number);
 
+		const simple = simplifyOn(this, i);
+
 		const query_advance: NonNullable<SearchParams['query_advance']> = [];
 		for (const type of ['doc_date_from', 'doc_date_to'] as const) {
 			if (!filters[type]) continue;
@@ -148,7 +151,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			order_direction,
 			limit: limit === undefined ? undefined : Math.min(limit, 100),
 		})) {
-			documents.push({ ...doc });
+			documents.push(simple ? { ...simpleDocument(doc as MkDocument, docType) } : { ...doc });
 			if (limit !== undefined && documents.length >= limit) break;
 		}
 		return documents;
