@@ -5,7 +5,7 @@ import { MetakockaError } from '../client';
 import type { MappingStore } from '../store';
 import { getClient, openStore } from './context';
 import { errorJson } from './errors';
-import { batchOutput, nodeVersion } from './items';
+import { batchOutput, errorItem, nodeVersion } from './items';
 import { operationName, outputMode, recordRun, runHistoryDays, summaryItem, type RunInfo } from './runs';
 
 export interface SyncDeps {
@@ -93,15 +93,25 @@ export async function runSync<Parsed extends { itemIndex: number }, Ready extend
 		const summary = await recordRun(ctx, store, client.companyId, info, all);
 		// A summary reports failed records in its errors list instead of stopping the workflow.
 		if (mode === 'summary') return summaryItem(summary, ctx.getInputData().length);
-		if (dryRun) return all.map((o) => ({ json: 'json' in o && o.json ? o.json : dryRunError(o, v2), pairedItem: { item: o.itemIndex } }));
+		if (dryRun) {
+			const jsons = all.map((o) => ('json' in o && o.json ? o.json : dryRunError(ctx, o, v2)));
+			// Version 2: the same keys on every Dry Run item, null where they do not apply (`error` too).
+			const keys = [...new Set(['error', ...jsons.flatMap((json) => Object.keys(json))])];
+			const same = (json: IDataObject) => Object.fromEntries(keys.map((k) => [k, json[k] ?? null])) as IDataObject;
+			return all.map((o, n) => ({ json: v2 ? same(jsons[n]) : jsons[n], pairedItem: { item: o.itemIndex } }));
+		}
 		return batchOutput(ctx, all);
 	} finally {
 		await store.close();
 	}
 }
 
-/** A Dry Run item that would fail: the same keys as the others, the error it would hit under "error". */
-function dryRunError(o: { itemIndex: number; crmId?: string | null; error?: unknown }, v2: boolean): IDataObject {
+/**
+ * A Dry Run item that would fail: the same keys as the others, the error it would hit under "error"
+ * (in version 2 the error item's own { error, details }). It stays on the main output: a Dry Run
+ * reports, it does not fail.
+ */
+function dryRunError(ctx: IExecuteFunctions, o: { itemIndex: number; crmId?: string | null; error?: unknown }, v2: boolean): IDataObject {
 	const json: IDataObject = {
 		crmId: o.crmId ?? null,
 		status: 'error',
@@ -112,7 +122,7 @@ function dryRunError(o: { itemIndex: number; crmId?: string | null; error?: unkn
 		foundBy: null,
 		changes: [],
 		conflict: null,
-		error: errorJson(o.error) as IDataObject,
+		error: (v2 ? errorItem(ctx, o.error, o.itemIndex).json : errorJson(o.error)) as IDataObject,
 	};
 	return v2 ? Object.fromEntries(Object.entries(json).map(([k, v]) => [snake(k), v])) : json;
 }

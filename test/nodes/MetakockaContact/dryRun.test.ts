@@ -70,9 +70,19 @@ describe('Metakocka Contact: Sync with Dry Run', () => {
 				items,
 				credentials: env.credentials,
 				continueOnFail: extra.continueOnFail,
+				typeVersion: extra.typeVersion,
 				nodeType: 'n8n-nodes-metakocka.metakockaContact',
 			}),
 		);
+
+	it('version 2: Dry Run items have one snake_case key set, a would-fail item carries the error item { error, details } and stays on the main output', async () => {
+		const [dry] = await sync([contact('v2new', 0), contact('v2bad', 0, { name: 'X'.repeat(101) })], { dryRun: true, typeVersion: 2, continueOnFail: true });
+		expect(dry.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		expect(Object.keys(dry[1].json).sort()).toEqual(Object.keys(dry[0].json).sort());
+		expect(dry[0].json).toMatchObject({ crm_id: 'v2new-0', status: 'create', dry_run: true, mk_id: null, error: null });
+		expect(dry[1].json).toMatchObject({ crm_id: 'v2bad-0', status: 'error', dry_run: true });
+		expect(dry[1].json.error).toEqual({ error: expect.stringMatching(/must be at most 100 characters/), details: expect.objectContaining({ type: 'input', itemIndex: 1 }) });
+	});
 
 	it('reports for 200 contacts exactly what the real run then does, and writes nothing', async () => {
 		const fresh = Array.from({ length: 60 }, (_, i) => contact('new', i));
