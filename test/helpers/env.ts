@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 
+import { MetakockaClient, type ClientOptions } from '../../src/client';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox';
+import { MappingStore } from '../../src/store';
 
 export const PG = {
 	host: process.env.PGHOST ?? '127.0.0.1',
@@ -48,4 +50,34 @@ export async function startTestEnv(options: SandboxOptions = {}): Promise<TestEn
 			await sandbox.close();
 		},
 	};
+}
+
+export interface SyncSuite {
+	env: TestEnv;
+	/** The store's own pool (the env's pool stays for the test's queries). */
+	pool: Pool;
+	store: MappingStore;
+	/** A client that never waits between retries or before reconciling. */
+	client: MetakockaClient;
+}
+
+/**
+ * The set-up every sync suite shares: a sandbox, a store on the test's own schema and a client that
+ * does not wait, opened before the file's tests and closed after them. The returned object is
+ * filled in beforeAll; it is also the { client, store } the sync functions take.
+ */
+export function syncSuite(options: { poolMax?: number; client?: ClientOptions; keyByHost?: boolean } = {}): SyncSuite {
+	const suite = {} as SyncSuite;
+	beforeAll(async () => {
+		suite.env = await startTestEnv();
+		suite.pool = new Pool({ ...PG, max: options.poolMax ?? 5 });
+		suite.client = new MetakockaClient(suite.env.credentials.metakockaApi as never, { reconcileDelayMs: 0, retryBaseDelayMs: 1, ...options.client });
+		suite.store = await MappingStore.fromPool(suite.pool, { schema: suite.env.schema, ...(options.keyByHost ? { metakockaHost: suite.client.baseUrl } : {}) });
+	});
+	afterAll(async () => {
+		await suite.store?.close();
+		await suite.pool?.end();
+		await suite.env?.close();
+	});
+	return suite;
 }

@@ -79,3 +79,23 @@ export function fakeExecuteFunctions(run: FakeRun, logs: LogLine[] = []): IExecu
 	};
 	return ctx as unknown as IExecuteFunctions;
 }
+
+type CrmItem = { json: IDataObject };
+
+/**
+ * The Contact node's field parameters as its default expressions evaluate them for a CRM contact
+ * item {id, name, email, phone, street, postCode, city, country, taxNumber, isCompany}.
+ */
+export const CRM_CONTACT_FIELDS: FakeRun['params'] = {
+	crmId: (_i: number, item: CrmItem) => item.json.id,
+	customer: (_i: number, item: CrmItem) => item.json.name,
+	email: (_i: number, item: CrmItem) => item.json.email ?? '',
+	phone: (_i: number, item: CrmItem) => item.json.phone ?? '',
+	street: (_i: number, item: CrmItem) => item.json.street ?? '',
+	post_number: (_i: number, item: CrmItem) => item.json.postCode ?? '',
+	place: (_i: number, item: CrmItem) => item.json.city ?? '',
+	country: (_i: number, item: CrmItem) => item.json.country ?? '',
+	tax_id_number: (_i: number, item: CrmItem) => item.json.taxNumber ?? '',
+	business_entity: (_i: number, item: CrmItem) => item.json.isCompany ?? false,
+	otherFields: {},
+};

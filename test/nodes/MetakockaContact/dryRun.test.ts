@@ -3,26 +3,13 @@ import type { Pool } from 'pg';
 
 import { MetakockaContact } from '../../../nodes/MetakockaContact/MetakockaContact.node';
 import { MetakockaClient } from '../../../src/client';
-import { fakeExecuteFunctions, type FakeRun } from '../../helpers/n8n';
+import { CRM_CONTACT_FIELDS, fakeExecuteFunctions, type FakeRun } from '../../helpers/n8n';
 import { startTestEnv, type TestEnv } from '../../helpers/env';
 
 // Done-when of Dry Run: 200 contacts of every kind; the Dry Run says item by item what the real run
 // then does, and leaves the sandbox and every Postgres table as they were.
 
-type Item = { json: IDataObject };
-const FIELD_PARAMS: FakeRun['params'] = {
-	crmId: (_i: number, item: Item) => item.json.id,
-	customer: (_i: number, item: Item) => item.json.name,
-	email: (_i: number, item: Item) => item.json.email ?? '',
-	phone: (_i: number, item: Item) => item.json.phone ?? '',
-	street: (_i: number, item: Item) => item.json.street ?? '',
-	post_number: (_i: number, item: Item) => item.json.postCode ?? '',
-	place: (_i: number, item: Item) => item.json.city ?? '',
-	country: (_i: number, item: Item) => item.json.country ?? '',
-	tax_id_number: (_i: number, item: Item) => item.json.taxNumber ?? '',
-	business_entity: (_i: number, item: Item) => item.json.isCompany ?? false,
-	otherFields: {},
-};
+const FIELD_PARAMS = CRM_CONTACT_FIELDS;
 
 const contact = (kind: string, i: number, over: IDataObject = {}): IDataObject => ({
 	id: `${kind}-${i}`,

@@ -2,26 +2,13 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { MetakockaContact } from '../../../nodes/MetakockaContact/MetakockaContact.node';
 import { MetakockaClient } from '../../../src/client';
-import { fakeExecuteFunctions, type FakeRun } from '../../helpers/n8n';
+import { CRM_CONTACT_FIELDS, fakeExecuteFunctions, type FakeRun } from '../../helpers/n8n';
 import { startTestEnv, type TestEnv } from '../../helpers/env';
 
 const node = new MetakockaContact();
 
 // The node's default field expressions, evaluated the way n8n would for a typical CRM export.
-type Item = { json: IDataObject };
-const FIELD_PARAMS: FakeRun['params'] = {
-	crmId: (_i: number, item: Item) => item.json.id,
-	customer: (_i: number, item: Item) => item.json.name,
-	email: (_i: number, item: Item) => item.json.email ?? '',
-	phone: (_i: number, item: Item) => item.json.phone ?? '',
-	street: (_i: number, item: Item) => item.json.street ?? '',
-	post_number: (_i: number, item: Item) => item.json.postCode ?? '',
-	place: (_i: number, item: Item) => item.json.city ?? '',
-	country: (_i: number, item: Item) => item.json.country ?? '',
-	tax_id_number: (_i: number, item: Item) => item.json.taxNumber ?? '',
-	business_entity: (_i: number, item: Item) => item.json.isCompany ?? false,
-	otherFields: {},
-};
+const FIELD_PARAMS = CRM_CONTACT_FIELDS;
 
 function contacts(n: number, offset = 0): IDataObject[] {
 	return Array.from({ length: n }, (_, k) => {

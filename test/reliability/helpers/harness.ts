@@ -5,7 +5,7 @@ import { Pool } from 'pg';
 import { defaultSeed } from '../../../src/sandbox';
 import { type FaultKind, type FaultSpec, SandboxServer, type SandboxCompany, type SandboxStore } from '../../../src/sandbox/server';
 import { PG } from '../../helpers/env';
-import { fakeExecuteFunctions, type FakeRun, type LogLine } from '../../helpers/n8n';
+import { CRM_CONTACT_FIELDS, fakeExecuteFunctions, type FakeRun, type LogLine } from '../../helpers/n8n';
 import { capture, registerSecret } from './capture';
 
 export const WRITE_METHODS = ['put_document', 'update_document', 'delete_document', 'change_document_status', 'add_partner', 'update_partner', 'product_add', 'product_update', 'product_delete', 'sync_stock', 'send_message'];
@@ -184,17 +184,8 @@ type Item = { json: IDataObject };
 export const CONTACT_PARAMS: FakeRun['params'] = {
 	resource: 'partner',
 	operation: 'sync',
+	...CRM_CONTACT_FIELDS,
 	crmId: (_i: number, item: Item) => item.json.id ?? null,
-	customer: (_i: number, item: Item) => item.json.name,
-	email: (_i: number, item: Item) => item.json.email ?? '',
-	phone: (_i: number, item: Item) => item.json.phone ?? '',
-	street: (_i: number, item: Item) => item.json.street ?? '',
-	post_number: (_i: number, item: Item) => item.json.postCode ?? '',
-	place: (_i: number, item: Item) => item.json.city ?? '',
-	country: (_i: number, item: Item) => item.json.country ?? '',
-	tax_id_number: (_i: number, item: Item) => item.json.taxNumber ?? '',
-	business_entity: (_i: number, item: Item) => item.json.isCompany ?? false,
-	otherFields: {},
 	syncOptions: {},
 };
 

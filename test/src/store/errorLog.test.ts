@@ -1,17 +1,7 @@
-import { MappingStore, redactSecrets } from '../../../src/store';
-import { PG, dropSchema, randomSchema } from './helpers';
+import { redactSecrets } from '../../../src/store';
+import { storeSuite } from './helpers';
 
-const schema = randomSchema();
-let store: MappingStore;
-
-beforeAll(async () => {
-	store = await MappingStore.open(PG, { schema });
-});
-
-afterAll(async () => {
-	await store.close();
-	await dropSchema(schema);
-});
+const t = storeSuite();
 
 describe('redactSecrets', () => {
 	it('drops secret keys at any depth, in any spelling, including inside JSON strings', () => {
@@ -41,7 +31,7 @@ describe('redactSecrets', () => {
 
 describe('error log', () => {
 	it('records entries without secrets and lists newest first, per company', async () => {
-		const first = await store.errorLog.record({
+		const first = await t.store.errorLog.record({
 			companyId: 'c1',
 			node: 'Metakocka',
 			operation: 'create',
@@ -57,16 +47,16 @@ describe('error log', () => {
 			mkCode: '2',
 			request: { company_id: 'c1', partner: { name: 'ACME' } },
 		});
-		const more = await store.errorLog.recordMany([
+		const more = await t.store.errorLog.recordMany([
 			{ companyId: 'c1', node: 'Metakocka', request: '{"secretKey":"x","a":1}' },
 			{ companyId: 'c2', node: 'Other' },
 		]);
 		expect(more.map((r) => r.request)).toEqual([{ a: 1 }, null]);
 
-		const listed = await store.errorLog.list('c1');
+		const listed = await t.store.errorLog.list('c1');
 		expect(listed.map((r) => r.id)).toEqual([more[0].id, first.id]);
 		expect(JSON.stringify(listed)).not.toContain('TOPSECRET');
-		expect(await store.errorLog.list('c1', { limit: 1 })).toHaveLength(1);
-		expect((await store.errorLog.list('c2')).map((r) => r.node)).toEqual(['Other']);
+		expect(await t.store.errorLog.list('c1', { limit: 1 })).toHaveLength(1);
+		expect((await t.store.errorLog.list('c2')).map((r) => r.node)).toEqual(['Other']);
 	});
 });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'crypto';
 import { Pool } from 'pg';
 
-import type { PostgresConnectionConfig } from '../../../src/store';
+import { MappingStore, type PostgresConnectionConfig } from '../../../src/store';
 
 /** The machine's (and CI's) Postgres; PG* variables override the defaults. */
 export const PG: PostgresConnectionConfig & { port: number; ssl?: undefined } = {
@@ -65,4 +65,17 @@ export function countStatements(pool: Pool): { texts: string[]; restore: () => v
 			p.connect = originalConnect;
 		},
 	};
+}
+
+/** A store on a schema of its own, opened before the file's tests and dropped after them (filled in beforeAll). */
+export function storeSuite(): { store: MappingStore; schema: string } {
+	const suite = { schema: randomSchema() } as { store: MappingStore; schema: string };
+	beforeAll(async () => {
+		suite.store = await MappingStore.open(PG, { schema: suite.schema });
+	});
+	afterAll(async () => {
+		await suite.store?.close();
+		await dropSchema(suite.schema);
+	});
+	return suite;
 }

@@ -1,35 +1,15 @@
-import { Pool } from 'pg';
-
-import { MetakockaClient } from '../../../src/client';
-import { MappingStore } from '../../../src/store';
 import { changedFields, type ConflictPolicy } from '../../../src/sync/conflict';
 import { importDocuments, parseDocument, resolveDocuments, syncDocuments, type ResolvedDocument } from '../../../src/sync/documents';
 import { importPartners } from '../../../src/sync/importPartners';
 import { parsePartner } from '../../../src/sync/partnerFields';
 import { syncPartners, type ContactToSync } from '../../../src/sync/partners';
 import { importProducts, parseCrmProduct, syncProducts } from '../../../src/sync/products';
-import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
+import { syncSuite } from '../../helpers/env';
 
-let env: TestEnv;
-let pool: Pool;
-let store: MappingStore;
-let client: MetakockaClient;
-
-beforeAll(async () => {
-	env = await startTestEnv();
-	pool = new Pool({ ...PG, max: 10 });
-	store = await MappingStore.fromPool(pool, { schema: env.schema });
-	client = new MetakockaClient(env.credentials.metakockaApi as never, { reconcileDelayMs: 0, retryBaseDelayMs: 1 });
-});
-
-afterAll(async () => {
-	await store.close();
-	await pool.end();
-	await env.close();
-});
+const t = syncSuite({ poolMax: 10 });
 
 const writes = () => {
-	const c = env.sandbox.counters();
+	const c = t.env.sandbox.counters();
 	return ['add_partner', 'update_partner', 'put_document', 'update_document', 'product_add', 'product_update'].reduce((n, m) => n + (c[m] ?? 0), 0);
 };
 
@@ -53,29 +33,29 @@ describe('conflict policy: contacts', () => {
 	});
 
 	async function changedOnBothSides(crmId: string) {
-		const [created] = await syncPartners({ client, store }, [contact(crmId)]);
+		const [created] = await syncPartners(t, [contact(crmId)]);
 		expect(created.status).toBe('created');
 		// Someone edits the partner's billing address in Metakocka…
-		const [before] = await client.getPartners({ partner_id: created.mkId! });
+		const [before] = await t.client.getPartners({ partner_id: created.mkId! });
 		const billing = before.partner_delivery_address_list!.find((a) => a.address_type === 'Račun')!.mk_id;
-		await client.updatePartner({ mk_id: created.mkId!, partner_delivery_address_list: [{ mk_id: billing, street: 'Obala 5', post_number: '6000', city: 'Koper' }] });
+		await t.client.updatePartner({ mk_id: created.mkId!, partner_delivery_address_list: [{ mk_id: billing, street: 'Obala 5', post_number: '6000', city: 'Koper' }] });
 		// …and the CRM changes the phone.
 		return { mkId: created.mkId!, changed: contact(crmId, { partner_contact: { email: `${crmId}@konflikt.si`, phone: '01 222' } }) };
 	}
 
-	const sync = (c: ContactToSync, conflictPolicy: ConflictPolicy) => syncPartners({ client, store }, [c], { conflictPolicy });
-	const place = async (mkId: string) => (await client.getPartners({ partner_id: mkId }))[0].partner_delivery_address_list?.[0]?.city;
+	const sync = (c: ContactToSync, conflictPolicy: ConflictPolicy) => syncPartners(t, [c], { conflictPolicy });
+	const place = async (mkId: string) => (await t.client.getPartners({ partner_id: mkId }))[0].partner_delivery_address_list?.[0]?.city;
 
 	it('skip and report (default): writes nothing, reports both versions, again on the next run', async () => {
 		const { mkId, changed } = await changedOnBothSides('c-skip');
-		env.sandbox.resetCounters();
-		const [out] = await syncPartners({ client, store }, [changed]);
+		t.env.sandbox.resetCounters();
+		const [out] = await syncPartners(t, [changed]);
 		expect(out.status).toBe('conflict');
 		expect(out.conflict).toMatchObject({ policy: 'skip', crm: { place: 'Ljubljana' }, metakocka: { place: 'Koper' } });
 		expect(out.conflict!.fields).toEqual(expect.arrayContaining(['street', 'post_number', 'place']));
 		expect(writes()).toBe(0);
 		expect(await place(mkId)).toBe('Koper');
-		const [again] = await syncPartners({ client, store }, [changed]);
+		const [again] = await syncPartners(t, [changed]);
 		expect(again.status).toBe('conflict');
 	});
 
@@ -91,7 +71,7 @@ describe('conflict policy: contacts', () => {
 
 	it("Metakocka wins: writes nothing, returns Metakocka's version, and the CRM can catch up without a new conflict", async () => {
 		const { mkId, changed } = await changedOnBothSides('c-mk');
-		env.sandbox.resetCounters();
+		t.env.sandbox.resetCounters();
 		const [out] = await sync(changed, 'metakockaWins');
 		expect(out).toMatchObject({ status: 'conflict', conflict: { policy: 'metakockaWins', metakocka: { place: 'Koper', street: 'Obala 5' } } });
 		expect(writes()).toBe(0);
@@ -105,22 +85,22 @@ describe('conflict policy: contacts', () => {
 	});
 
 	it('a CRM change with Metakocka untouched is a plain update', async () => {
-		const [created] = await syncPartners({ client, store }, [contact('c-plain')]);
-		const [out] = await syncPartners({ client, store }, [contact('c-plain', { place: 'Kranj', post_number: '4000' })]);
+		const [created] = await syncPartners(t, [contact('c-plain')]);
+		const [out] = await syncPartners(t, [contact('c-plain', { place: 'Kranj', post_number: '4000' })]);
 		expect(out).toMatchObject({ status: 'updated', mkId: created.mkId });
 		expect(out.conflict).toBeUndefined();
 	});
 
 	it('Import marks a partner whose CRM change is waiting and that Metakocka changed', async () => {
 		const { mkId, changed } = await changedOnBothSides('c-import');
-		await syncPartners({ client, store }, [changed]);
-		await client.putDocument({
+		await syncPartners(t, [changed]);
+		await t.client.putDocument({
 			doc_type: 'sales_order',
 			doc_date: new Date(),
 			partner: { mk_id: mkId, customer: 'Konflikt c-import', street: 'Obala 5', post_number: '6000', place: 'Koper', country: 'SI' },
 			product_list: [{ code: 'KONF-1', name: 'Konflikt', unit: 'kos', amount: 1, price: 1, tax: 'EX4' }],
 		} as never);
-		const { partners } = await importPartners(client, store, { since: new Date(Date.now() - 86_400_000), docTypes: ['sales_order'] });
+		const { partners } = await importPartners(t.client, t.store, { since: new Date(Date.now() - 86_400_000), docTypes: ['sales_order'] });
 		const imported = partners.find((p) => p.mk_id === mkId);
 		expect(imported?.sync).toEqual({ crmId: 'c-import', metakockaChanged: true, crmChanged: true });
 	});
@@ -136,13 +116,13 @@ describe('conflict policy: products', () => {
 		['metakockaWins', 'conflict', 'V Metakocki'],
 	])('%s → %s, and Metakocka keeps the name "%s"', async (policy, status, nameAfter) => {
 		const crmId = { skip: 'p-skip', crmWins: 'p-crm', metakockaWins: 'p-mk' }[policy];
-		const [created] = await syncProducts({ client, store }, [product(crmId)]);
-		await client.updateProduct({ mk_id: created.mkId!, name: 'V Metakocki' } as never);
-		const [out] = await syncProducts({ client, store }, [product(crmId, { barcode: '3830000000002' })], { conflictPolicy: policy });
+		const [created] = await syncProducts(t, [product(crmId)]);
+		await t.client.updateProduct({ mk_id: created.mkId!, name: 'V Metakocki' } as never);
+		const [out] = await syncProducts(t, [product(crmId, { barcode: '3830000000002' })], { conflictPolicy: policy });
 		expect(out.status).toBe(status);
 		expect(out.conflict).toMatchObject({ policy, fields: ['name'], metakocka: { name: 'V Metakocki' } });
-		expect((await client.getProduct({ mk_id: created.mkId! }))?.name).toBe(nameAfter);
-		const { products } = await importProducts(client, store, { filter: { code: `K-${crmId}` } });
+		expect((await t.client.getProduct({ mk_id: created.mkId! }))?.name).toBe(nameAfter);
+		const { products } = await importProducts(t.client, t.store, { filter: { code: `K-${crmId}` } });
 		expect(products.find((p) => p.mk_id === created.mkId)?.sync).toMatchObject({ crmId, crmChanged: policy === 'skip' });
 	});
 });
@@ -159,7 +139,7 @@ describe('conflict policy: documents', () => {
 		...over,
 	});
 	const resolve = async (r: unknown): Promise<ResolvedDocument[]> => {
-		const out = await resolveDocuments(store, env.companyId, [{ itemIndex: 0, doc: parseDocument(r, 0) }]);
+		const out = await resolveDocuments(t.store, t.env.companyId, [{ itemIndex: 0, doc: parseDocument(r, 0) }]);
 		return out as ResolvedDocument[];
 	};
 
@@ -169,16 +149,16 @@ describe('conflict policy: documents', () => {
 		['metakockaWins', 'conflict', 'Spremenjeno v Metakocki'],
 	])('%s → %s', async (policy, status, notesAfter) => {
 		const crmId = `d-${policy}`;
-		const [created] = await syncDocuments({ client, store }, await resolve(raw(crmId)));
+		const [created] = await syncDocuments(t, await resolve(raw(crmId)));
 		expect(created.status).toBe('created');
-		await client.updateDocument('sales_order', { mk_id: created.mkId!, notes: 'Spremenjeno v Metakocki' });
+		await t.client.updateDocument('sales_order', { mk_id: created.mkId!, notes: 'Spremenjeno v Metakocki' });
 		const changed = raw(crmId, { lines: [{ code: 'VIJ-M8-50', amount: 12, price: 0.32, tax: 'EX4' }] });
-		const [out] = await syncDocuments({ client, store }, await resolve(changed), { conflictPolicy: policy });
+		const [out] = await syncDocuments(t, await resolve(changed), { conflictPolicy: policy });
 		expect(out.status).toBe(status);
 		expect(out.conflict).toMatchObject({ policy, fields: ['notes'], metakocka: { notes: 'Spremenjeno v Metakocki' }, crm: { notes: 'Dostava dopoldne' } });
-		const now = await client.getDocument('sales_order', { mk_id: created.mkId! });
+		const now = await t.client.getDocument('sales_order', { mk_id: created.mkId! });
 		expect((now as { notes?: string } | null)?.notes).toBe(notesAfter);
-		const { documents } = await importDocuments(client, store, { docType: 'sales_order', useCursor: false, since: new Date(Date.now() - 86_400_000) });
+		const { documents } = await importDocuments(t.client, t.store, { docType: 'sales_order', useCursor: false, since: new Date(Date.now() - 86_400_000) });
 		expect((documents.find((d) => d.mk_id === created.mkId) as { sync?: unknown })?.sync).toMatchObject({ crmId, crmChanged: policy === 'skip' });
 	});
 });

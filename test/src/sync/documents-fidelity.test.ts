@@ -1,30 +1,10 @@
 // Issue 12, documents half: Sync and the document schemas send what Metakocka documents, and nothing
 // that it would ignore or read as "clear".
-import { Pool } from 'pg';
-
-import { MetakockaClient } from '../../../src/client';
 import { InputError } from '../../../src/input';
-import { MappingStore } from '../../../src/store';
 import { importDocuments, parseDocument, parseDocumentUpdate, resolveDocuments, syncDocuments, type ResolvedDocument } from '../../../src/sync/documents';
-import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
+import { syncSuite } from '../../helpers/env';
 
-let env: TestEnv;
-let pool: Pool;
-let store: MappingStore;
-let client: MetakockaClient;
-
-beforeAll(async () => {
-	env = await startTestEnv();
-	pool = new Pool({ ...PG, max: 10 });
-	store = await MappingStore.fromPool(pool, { schema: env.schema });
-	client = new MetakockaClient({ companyId: env.companyId, secretKey: env.secretKey, baseUrl: env.sandbox.baseUrl }, { reconcileDelayMs: 0, retryBaseDelayMs: 1, timeoutMs: 5000 });
-});
-
-afterAll(async () => {
-	await store.close();
-	await pool.end();
-	await env.close();
-});
+const t = syncSuite({ poolMax: 10, client: { timeoutMs: 5000 } });
 
 const partnerFields = { customer: 'ACME d.o.o.', street: 'Slovenska cesta 1', post_number: '1000', place: 'Ljubljana', country: 'Slovenia' };
 const line = (over: Record<string, unknown> = {}) => ({ code: 'VIJ-M8-50', amount: 10, price: 0.32, tax: 'EX4', ...over });
@@ -32,13 +12,13 @@ const rawDoc = (crmId: string, over: Record<string, unknown> = {}) => ({ crmId, 
 
 async function resolve(raws: unknown[]): Promise<ResolvedDocument[]> {
 	const parsed = raws.map((raw, itemIndex) => ({ itemIndex, doc: parseDocument(raw, itemIndex) }));
-	const out = await resolveDocuments(store, env.companyId, parsed);
+	const out = await resolveDocuments(t.store, t.env.companyId, parsed);
 	for (const r of out) if ('error' in r) throw r.error;
 	return out as ResolvedDocument[];
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const stored = (docType: string, mkId: string): Record<string, any> => env.sandbox.store().documents[docType].find((d) => d.mk_id === mkId)!;
+const stored = (docType: string, mkId: string): Record<string, any> => t.env.sandbox.store().documents[docType].find((d) => d.mk_id === mkId)!;
 const inputError = (fn: () => unknown): InputError => {
 	try {
 		fn();
@@ -72,24 +52,24 @@ describe('finding 5: updates Metakocka ignores are refused before any call', () 
 		expect(parseDocumentUpdate({ product_add: lines }, 0, 'sales_order')).toEqual({ product_add: [expect.objectContaining({ code: 'VIJ-M8-50' })] });
 	});
 
-	it('the client refuses an offer update and ignored fields without calling Metakocka', async () => {
-		env.sandbox.resetCounters();
-		await expect(client.updateDocument('sales_offer', { mk_id: '1', notes: 'x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-		await expect(client.updateDocument('sales_order', { mk_id: '1', title: 'x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-		await expect(client.updateDocument('warehouse_packing_list', { mk_id: '1', product_add: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
-		expect(env.sandbox.counters().update_document).toBeUndefined();
+	it('the t.client refuses an offer update and ignored fields without calling Metakocka', async () => {
+		t.env.sandbox.resetCounters();
+		await expect(t.client.updateDocument('sales_offer', { mk_id: '1', notes: 'x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+		await expect(t.client.updateDocument('sales_order', { mk_id: '1', title: 'x' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+		await expect(t.client.updateDocument('warehouse_packing_list', { mk_id: '1', product_add: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+		expect(t.env.sandbox.counters().update_document).toBeUndefined();
 	});
 
 	it('Sync of a bill whose CRM status went empty does not clear the status in Metakocka', async () => {
 		const bill = (over: Record<string, unknown> = {}) =>
 			rawDoc('bill-empty', { doc_type: 'sales_bill_domestic', count_code: 'CRM-BILL-E', service_to_date: '2026-08-01', duo_payment: '2026-08-15', ...over });
-		const [created] = await syncDocuments({ client, store }, await resolve([bill({ status_code: 'open' })]));
+		const [created] = await syncDocuments(t, await resolve([bill({ status_code: 'open' })]));
 		expect(created.status).toBe('created');
 		expect(stored('sales_bill_domestic', created.mkId!).status_desc).toBe('open');
-		env.sandbox.resetCounters();
-		const [again] = await syncDocuments({ client, store }, await resolve([bill()]));
+		t.env.sandbox.resetCounters();
+		const [again] = await syncDocuments(t, await resolve([bill()]));
 		expect(again.status).toBe('updated');
-		expect(env.sandbox.counters().update_document).toBeUndefined();
+		expect(t.env.sandbox.counters().update_document).toBeUndefined();
 		expect(stored('sales_bill_domestic', created.mkId!).status_desc).toBe('open');
 	});
 });
@@ -119,7 +99,7 @@ describe('finding 6: bills and credit notes carry what the docs require', () => 
 
 	it('a goods credit note against a synced invoice is created in the sandbox', async () => {
 		const [invoice] = await syncDocuments(
-			{ client, store },
+			t,
 			await resolve([rawDoc('inv-cn', { doc_type: 'sales_bill_domestic', count_code: 'INV-CN-1', service_to_date: '2026-08-01', duo_payment_days: 8 })]),
 		);
 		expect(invoice.status).toBe('created');
@@ -130,7 +110,7 @@ describe('finding 6: bills and credit notes carry what the docs require', () => 
 			credit_note_type: 'goods',
 			credit_note_bill: 'INV-CN-1',
 		});
-		const [created] = await syncDocuments({ client, store }, await resolve([note]));
+		const [created] = await syncDocuments(t, await resolve([note]));
 		expect(created.error).toBeUndefined();
 		expect(created.status).toBe('created');
 		expect(stored('sales_bill_credit_note', created.mkId!).partner.customer).toBe('ACME d.o.o.');
@@ -145,9 +125,9 @@ describe('finding 7: lines need a tax', () => {
 
 describe('finding 11: replace keeps the status; search keys only where documented', () => {
 	it('a changed CRM document without a status keeps the status Metakocka has', async () => {
-		const [created] = await syncDocuments({ client, store }, await resolve([rawDoc('keep-status', { count_code: 'CRM-KEEP' })]));
-		await client.changeDocumentStatus('sales_order', { mk_id: created.mkId! }, 'shipped');
-		const [updated] = await syncDocuments({ client, store }, await resolve([rawDoc('keep-status', { count_code: 'CRM-KEEP', lines: [line({ amount: 3 })] })]), {
+		const [created] = await syncDocuments(t, await resolve([rawDoc('keep-status', { count_code: 'CRM-KEEP' })]));
+		await t.client.changeDocumentStatus('sales_order', { mk_id: created.mkId! }, 'shipped');
+		const [updated] = await syncDocuments(t, await resolve([rawDoc('keep-status', { count_code: 'CRM-KEEP', lines: [line({ amount: 3 })] })]), {
 			conflictPolicy: 'crmWins',
 		});
 		expect(updated.status).toBe('updated');
@@ -157,17 +137,17 @@ describe('finding 11: replace keeps the status; search keys only where documente
 	});
 
 	it('Import refuses a type without a documented last-change filter and sends no order_direction it does not document', async () => {
-		await expect(importDocuments(client, store, { docType: 'sales_bill_domestic', useCursor: false })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+		await expect(importDocuments(t.client, t.store, { docType: 'sales_bill_domestic', useCursor: false })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
 		const seen: unknown[] = [];
-		const original = client.search.bind(client);
-		client.search = async (params) => {
+		const original = t.client.search.bind(t.client);
+		t.client.search = async (params) => {
 			seen.push(params.order_direction);
 			return await original(params);
 		};
 		try {
-			await syncDocuments({ client, store }, await resolve([rawDoc('offer-adopt', { doc_type: 'sales_offer', count_code: 'OFF-ADOPT' })]));
+			await syncDocuments(t, await resolve([rawDoc('offer-adopt', { doc_type: 'sales_offer', count_code: 'OFF-ADOPT' })]));
 		} finally {
-			client.search = original;
+			t.client.search = original;
 		}
 		expect(seen.length).toBeGreaterThan(0);
 		expect(seen.every((d) => d === undefined)).toBe(true);

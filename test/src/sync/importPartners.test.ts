@@ -1,27 +1,7 @@
-import { Pool } from 'pg';
-
-import { MetakockaClient } from '../../../src/client';
-import { MappingStore } from '../../../src/store';
 import { importPartners, partnerImportCursorKey } from '../../../src/sync/importPartners';
-import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
+import { syncSuite } from '../../helpers/env';
 
-let env: TestEnv;
-let pool: Pool;
-let store: MappingStore;
-let client: MetakockaClient;
-
-beforeAll(async () => {
-	env = await startTestEnv();
-	pool = new Pool({ ...PG, max: 4 });
-	client = new MetakockaClient(env.credentials.metakockaApi as never, { reconcileDelayMs: 0, retryBaseDelayMs: 1 });
-	store = await MappingStore.fromPool(pool, { schema: env.schema, metakockaHost: client.baseUrl });
-});
-
-afterAll(async () => {
-	await store.close();
-	await pool.end();
-	await env.close();
-});
+const t = syncSuite({ poolMax: 4, keyByHost: true });
 
 describe('partner import cursor', () => {
 	it('is keyed by the document types it read, in any order', () => {
@@ -31,7 +11,7 @@ describe('partner import cursor', () => {
 	});
 
 	it('a run over orders does not make a later run over invoices skip older invoices', async () => {
-		const added = await client.addPartner({
+		const added = await t.client.addPartner({
 			customer: 'Kurzor d.o.o.',
 			street: 'Dunajska 1',
 			post_number: '1000',
@@ -39,7 +19,7 @@ describe('partner import cursor', () => {
 			country: 'SI',
 		} as never);
 		const partnerId = added.result.mk_id;
-		await client.putDocument({
+		await t.client.putDocument({
 			doc_type: 'sales_bill_domestic',
 			doc_date: new Date(),
 			service_to_date: new Date(),
@@ -50,11 +30,11 @@ describe('partner import cursor', () => {
 		await new Promise((r) => setTimeout(r, 1100));
 
 		// Orders only: a full run, so it stores a cursor (now) for orders.
-		await importPartners(client, store, { docTypes: ['sales_order'] });
-		expect(await store.syncState.get(env.companyId, 'partner_import:sales_order')).toMatchObject({ since: expect.any(String) });
+		await importPartners(t.client, t.store, { docTypes: ['sales_order'] });
+		expect(await t.store.syncState.get(t.env.companyId, 'partner_import:sales_order')).toMatchObject({ since: expect.any(String) });
 
 		// Invoices were never read: their first run reads everything, including the older invoice.
-		const { partners, since } = await importPartners(client, store, { docTypes: ['sales_bill_domestic'] });
+		const { partners, since } = await importPartners(t.client, t.store, { docTypes: ['sales_bill_domestic'] });
 		expect(since).toBeNull();
 		expect(partners.map((p) => p.mk_id)).toContain(partnerId);
 	});
@@ -65,9 +45,9 @@ describe('partner import in bounded runs (Max Records per Run)', () => {
 		const docTypes = ['sales_offer'] as const;
 		const ids: string[] = [];
 		for (let i = 0; i < 7; i++) {
-			const added = await client.addPartner({ customer: `Serija ${i} d.o.o.`, street: `Ulica ${i}`, post_number: '1000', place: 'Ljubljana', country: 'SI' } as never);
+			const added = await t.client.addPartner({ customer: `Serija ${i} d.o.o.`, street: `Ulica ${i}`, post_number: '1000', place: 'Ljubljana', country: 'SI' } as never);
 			ids.push(added.result.mk_id);
-			await client.putDocument({
+			await t.client.putDocument({
 				doc_type: 'sales_offer',
 				doc_date: new Date(),
 				partner: { mk_id: added.result.mk_id, customer: `Serija ${i} d.o.o.`, street: `Ulica ${i}`, post_number: '1000', place: 'Ljubljana', country: 'SI' },
@@ -75,21 +55,21 @@ describe('partner import in bounded runs (Max Records per Run)', () => {
 			} as never);
 		}
 		const got: string[] = [];
-		const first = await importPartners(client, store, { docTypes: [...docTypes], limit: 3 });
+		const first = await importPartners(t.client, t.store, { docTypes: [...docTypes], limit: 3 });
 		expect(first.partners).toHaveLength(3);
 		expect(first.complete).toBe(false);
 		got.push(...first.partners.map((p) => p.mk_id));
 
 		// Every attempt at one read of the next run fails: the partners before it in order come with the
 		// error (none, and the run throws, when it was the first; the reads run concurrently).
-		env.sandbox.injectFault({ method: 'get_partner', kind: 'http_500', after: 2, times: 4 });
-		const broken = await importPartners(client, store, { docTypes: [...docTypes], limit: 3 }).catch((error: unknown) => ({ partners: [], error }));
-		env.sandbox.clearFaults();
+		t.env.sandbox.injectFault({ method: 'get_partner', kind: 'http_500', after: 2, times: 4 });
+		const broken = await importPartners(t.client, t.store, { docTypes: [...docTypes], limit: 3 }).catch((error: unknown) => ({ partners: [], error }));
+		t.env.sandbox.clearFaults();
 		expect(broken.error).toBeDefined();
 		got.push(...broken.partners.map((p) => p.mk_id));
 
 		for (let runs = 0; runs < 10; runs++) {
-			const next = await importPartners(client, store, { docTypes: [...docTypes], limit: 3 });
+			const next = await importPartners(t.client, t.store, { docTypes: [...docTypes], limit: 3 });
 			got.push(...next.partners.map((p) => p.mk_id));
 			if (next.complete) break;
 		}

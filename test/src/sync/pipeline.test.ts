@@ -1,41 +1,21 @@
-import { Pool } from 'pg';
-
-import { MetakockaClient } from '../../../src/client';
-import { MappingStore } from '../../../src/store';
 import { parseDocument, previewDocuments, resolveDocuments, syncDocuments, type ResolvedDocument } from '../../../src/sync/documents';
 import { type DryRunOutcome, type SyncOutcome } from '../../../src/sync/pipeline';
 import { parseCrmProduct, previewProducts, syncProducts, type ProductToSync } from '../../../src/sync/products';
-import { PG, startTestEnv, type TestEnv } from '../../helpers/env';
+import { syncSuite } from '../../helpers/env';
 import { countStatements } from '../store/helpers';
 
 // The pipeline's Dry Run for products and documents: the same decisions as the real run that follows,
 // from reads only (no Metakocka write, no Postgres write, no lock).
 
-let env: TestEnv;
-let pool: Pool;
-let store: MappingStore;
-let client: MetakockaClient;
-
-beforeAll(async () => {
-	env = await startTestEnv();
-	pool = new Pool({ ...PG, max: 10 });
-	store = await MappingStore.fromPool(pool, { schema: env.schema });
-	client = new MetakockaClient(env.credentials.metakockaApi as never, { reconcileDelayMs: 0, retryBaseDelayMs: 1 });
-});
-
-afterAll(async () => {
-	await store.close();
-	await pool.end();
-	await env.close();
-});
+const t = syncSuite({ poolMax: 10 });
 
 const WRITES = ['add_partner', 'update_partner', 'put_document', 'update_document', 'product_add', 'product_update', 'product_delete', '__writes_applied'];
 
 async function fingerprint(): Promise<Record<string, string>> {
-	const { rows } = await env.pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [env.schema]);
+	const { rows } = await t.env.pool.query<{ table_name: string }>(`SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`, [t.env.schema]);
 	const out: Record<string, string> = {};
 	for (const { table_name } of rows) {
-		const res = await env.pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${env.schema}"."${table_name}" t`);
+		const res = await t.env.pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS h FROM "${t.env.schema}"."${table_name}" t`);
 		out[table_name] = `${res.rows[0].n}:${res.rows[0].h}`;
 	}
 	return out;
@@ -44,9 +24,9 @@ async function fingerprint(): Promise<Record<string, string>> {
 /** Runs the Dry Run and checks that it wrote nothing anywhere and took no lock. */
 async function dryRun<T>(run: () => Promise<T>): Promise<T> {
 	const tables = await fingerprint();
-	const sandboxState = JSON.stringify(env.sandbox.store());
-	env.sandbox.resetCounters();
-	const statements = countStatements(pool);
+	const sandboxState = JSON.stringify(t.env.sandbox.store());
+	t.env.sandbox.resetCounters();
+	const statements = countStatements(t.pool);
 	let result: T;
 	try {
 		result = await run();
@@ -55,9 +35,9 @@ async function dryRun<T>(run: () => Promise<T>): Promise<T> {
 	}
 	expect(statements.texts.filter((t) => /\b(INSERT|UPDATE|DELETE)\b|advisory/i.test(t))).toEqual([]);
 	expect(statements.texts.length).toBeGreaterThan(0);
-	const counters = env.sandbox.counters();
+	const counters = t.env.sandbox.counters();
 	for (const write of WRITES) expect([write, counters[write] ?? 0]).toEqual([write, 0]);
-	expect(JSON.stringify(env.sandbox.store())).toBe(sandboxState);
+	expect(JSON.stringify(t.env.sandbox.store())).toBe(sandboxState);
 	expect(await fingerprint()).toEqual(tables);
 	return result;
 }
@@ -86,11 +66,11 @@ describe('Dry Run: products', () => {
 		parseCrmProduct({ crmId, code: `PL-${crmId}`, name: `Izdelek ${crmId}`, price: '10,00', pricelist: 'MPC', tax: 'EX4', ...over }, itemIndex);
 
 	it('create, adopt, update, unchanged, conflict, re-create and a refused adoption: as the real run then does', async () => {
-		const seeded = await syncProducts({ client, store }, [product('upd'), product('same'), product('conf'), product('gone')]);
+		const seeded = await syncProducts(t, [product('upd'), product('same'), product('conf'), product('gone')]);
 		expect(seeded.map((o) => o.status)).toEqual(['created', 'created', 'created', 'created']);
-		const existing = await client.addProduct({ code: 'PL-adopt', name: 'Že v Metakocki', unit: 'kos' });
-		await client.updateProduct({ mk_id: seeded[2].mkId!, name: 'Spremenjeno v Metakocki' });
-		await client.deleteProduct({ mk_id: seeded[3].mkId! });
+		const existing = await t.client.addProduct({ code: 'PL-adopt', name: 'Že v Metakocki', unit: 'kos' });
+		await t.client.updateProduct({ mk_id: seeded[2].mkId!, name: 'Spremenjeno v Metakocki' });
+		await t.client.deleteProduct({ mk_id: seeded[3].mkId! });
 
 		const items = [
 			product('new'),
@@ -103,7 +83,7 @@ describe('Dry Run: products', () => {
 			product('owned', { code: 'PL-upd' }),
 		].map((p, itemIndex) => ({ ...p, itemIndex }));
 
-		const dry = await dryRun(() => previewProducts({ client, store }, items));
+		const dry = await dryRun(() => previewProducts(t, items));
 		expect(dry.map((o) => o.error === undefined ? o.status : 'error')).toEqual(['create', 'adopt', 'update', 'unchanged', 'conflict', 'create', 'error']);
 		expect(dry[1]).toMatchObject({ mkId: existing.result.mk_id, foundBy: 'code "PL-adopt"', matchedExisting: true });
 		expect(dry[1].changes).toEqual(expect.arrayContaining([{ field: 'name', old: 'Že v Metakocki', new: 'Iz CRM' }]));
@@ -111,7 +91,7 @@ describe('Dry Run: products', () => {
 		expect(dry[4].conflict).toMatchObject({ policy: 'skip', fields: ['name'], metakocka: { name: 'Spremenjeno v Metakocki' } });
 		expect((dry[6].error as Error).message).toContain('already mapped to CRM id "upd"');
 
-		const real = await syncProducts({ client, store }, items);
+		const real = await syncProducts(t, items);
 		expectSameDecisions(dry, real);
 	});
 });
@@ -121,7 +101,7 @@ describe('Dry Run: sales documents', () => {
 	const line = (over: Record<string, unknown> = {}) => ({ code: 'VIJ-M8-50', amount: 10, price: 0.32, tax: 'EX4', ...over });
 	const raw = (crmId: string, over: Record<string, unknown> = {}) => ({ crmId, doc_type: 'sales_order', partner, doc_date: '2026-08-01', lines: [line()], ...over });
 	async function resolve(raws: unknown[]): Promise<ResolvedDocument[]> {
-		const out = await resolveDocuments(store, env.companyId, raws.map((r, itemIndex) => ({ itemIndex, doc: parseDocument(r, itemIndex) })));
+		const out = await resolveDocuments(t.store, t.env.companyId, raws.map((r, itemIndex) => ({ itemIndex, doc: parseDocument(r, itemIndex) })));
 		for (const r of out) if ('error' in r) throw r.error;
 		return out as ResolvedDocument[];
 	}
@@ -129,9 +109,9 @@ describe('Dry Run: sales documents', () => {
 	it('create, adopt by buyer order, update, unchanged, a bill\'s status, the errors a write would hit, and a CRM id twice', async () => {
 		const billHead = { doc_type: 'sales_bill_domestic', service_to_date: '2026-08-01', duo_payment_days: 15 };
 		const bill = (over: Record<string, unknown> = {}) => raw('d-bill', { ...billHead, count_code: 'DRY-BILL-1', ...over });
-		const seeded = await syncDocuments({ client, store }, await resolve([raw('d-upd', { buyer_order: 'DRY-UPD' }), raw('d-same', { buyer_order: 'DRY-SAME' }), bill(), raw('d-bill2', { ...billHead, count_code: 'DRY-BILL-2' })]));
+		const seeded = await syncDocuments(t, await resolve([raw('d-upd', { buyer_order: 'DRY-UPD' }), raw('d-same', { buyer_order: 'DRY-SAME' }), bill(), raw('d-bill2', { ...billHead, count_code: 'DRY-BILL-2' })]));
 		expect(seeded.map((o) => o.status)).toEqual(['created', 'created', 'created', 'created']);
-		const { result: adoptable } = await client.putDocument({ doc_type: 'sales_order', doc_date: '2026-08-01+02:00', buyer_order: 'DRY-ADOPT', partner, product_list: [line({ amount: 3 })] } as never);
+		const { result: adoptable } = await t.client.putDocument({ doc_type: 'sales_order', doc_date: '2026-08-01+02:00', buyer_order: 'DRY-ADOPT', partner, product_list: [line({ amount: 3 })] } as never);
 
 		const items = await resolve([
 			raw('d-new', { buyer_order: 'DRY-NEW' }),
@@ -145,7 +125,7 @@ describe('Dry Run: sales documents', () => {
 			raw('d-twice', { buyer_order: 'DRY-TWICE', lines: [line({ amount: 7 })] }),
 		]);
 
-		const dry = await dryRun(() => previewDocuments({ client, store }, items));
+		const dry = await dryRun(() => previewDocuments(t, items));
 		expect(dry.map((o) => (o.error === undefined ? o.status : (o.error as { code?: string }).code))).toEqual([
 			'create',
 			'adopt',
@@ -163,7 +143,7 @@ describe('Dry Run: sales documents', () => {
 		expect(dry[4].changes).toEqual([{ field: 'status_code', old: 'created', new: 'open' }]);
 		expect((dry[6].error as Error).message).toContain('names product "NO-SUCH-PRODUCT"');
 
-		const real = await syncDocuments({ client, store }, items);
+		const real = await syncDocuments(t, items);
 		expectSameDecisions(dry, real);
 	});
 });
