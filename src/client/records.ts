@@ -75,7 +75,8 @@ export type SimpleDocument = {
 	doc_date: string | null;
 	title: string | null;
 	buyer_order: string | null;
-	status: string | null;
+	status_code: string | null;
+	status_desc: string | null;
 	partner_mk_id: string | null;
 	partner_name: string | null;
 	currency_code: string | null;
@@ -87,8 +88,8 @@ export type SimpleDocument = {
 
 /**
  * A document as one flat record: number, partner, date, totals and status, without the lines and the
- * partner and receiver blocks. status_desc is the status as Metakocka shows it (the key writes use);
- * status_code where a document type has no description. Totals are numbers (parseMkNumber ran in the
+ * partner and receiver blocks; status_code is the key Change Status takes, status_desc the text
+ * Metakocka shows. Totals are numbers (parseMkNumber ran in the
  * schema); sum_all falls back to total_price, which some types answer instead.
  */
 export function simpleDocument(d: MkDocument, docType?: string): SimpleDocument {
@@ -99,7 +100,8 @@ export function simpleDocument(d: MkDocument, docType?: string): SimpleDocument 
 		doc_date: text(d.doc_date) ?? null,
 		title: text(d.title) ?? null,
 		buyer_order: text(d.buyer_order) ?? null,
-		status: text(d.status_desc) ?? text(d.status_code) ?? null,
+		status_code: text(d.status_code) ?? null,
+		status_desc: text(d.status_desc) ?? null,
 		partner_mk_id: text(d.partner?.mk_id) ?? null,
 		partner_name: text(d.partner?.customer) ?? null,
 		currency_code: text(d.currency_code) ?? null,

@@ -170,7 +170,7 @@ describe('Get', () => {
 		const [simple] = await get(2, true);
 		const [whole] = await get(2, false);
 		expect(Object.keys(simple.json).sort()).toEqual(
-			['buyer_order', 'count_code', 'currency_code', 'doc_date', 'doc_type', 'lines', 'mk_id', 'partner_mk_id', 'partner_name', 'status', 'sum_all', 'sum_basic', 'sum_paid', 'title'].sort(),
+			['buyer_order', 'count_code', 'currency_code', 'doc_date', 'doc_type', 'lines', 'mk_id', 'partner_mk_id', 'partner_name', 'status_code', 'status_desc', 'sum_all', 'sum_basic', 'sum_paid', 'title'].sort(),
 		);
 		const lines = whole.json.product_list as IDataObject[];
 		const partner = whole.json.partner as IDataObject;
@@ -181,7 +181,8 @@ describe('Get', () => {
 			buyer_order: 'SIMPLE-1',
 			partner_mk_id: partner.mk_id,
 			partner_name: partner.customer,
-			status: whole.json.status_desc ?? whole.json.status_code,
+			status_code: whole.json.status_code ?? null,
+			status_desc: whole.json.status_desc ?? null,
 			lines: lines.length,
 		});
 		expect(lines.length).toBeGreaterThan(0);

@@ -56,7 +56,7 @@ describe('records: where things are in a partner', () => {
 });
 
 describe('records: simpleDocument', () => {
-	it('numbers from the schema, status as Metakocka shows it, the partner block as two keys, the lines counted', () => {
+	it('numbers from the schema, both status keys, the partner block as two keys, the lines counted', () => {
 		const doc = documentSchema.parse({
 			mk_id: '500',
 			doc_type: 'sales_order',
@@ -76,7 +76,8 @@ describe('records: simpleDocument', () => {
 			doc_date: '2026-03-01+01:00',
 			title: null,
 			buyer_order: null,
-			status: 'Osnutek',
+			status_code: 'draft',
+			status_desc: 'Osnutek',
 			partner_mk_id: '228000009447',
 			partner_name: 'BAJEC JANEZ',
 			currency_code: null,
@@ -85,6 +86,6 @@ describe('records: simpleDocument', () => {
 			sum_paid: null,
 			lines: 2,
 		});
-		expect(simpleDocument(documentSchema.parse({ mk_id: '501' }), 'sales_offer')).toMatchObject({ doc_type: 'sales_offer', status: null, lines: 0 });
+		expect(simpleDocument(documentSchema.parse({ mk_id: '501' }), 'sales_offer')).toMatchObject({ doc_type: 'sales_offer', status_code: null, lines: 0 });
 	});
 });
