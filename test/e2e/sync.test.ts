@@ -5,11 +5,12 @@ import type { Pool } from 'pg';
 import type { N8nClient } from '../../scripts/e2e/harness';
 import { client, example, importAndActivate, pool, pinnedSample, sandbox, stack } from './helpers';
 
+// Sync items of node version 2 (the examples' version): snake_case, the same keys on every item.
 interface SyncResult {
-	crmId: string;
+	crm_id: string;
 	status: string;
-	mkId: string;
-	countCode?: string | null;
+	mk_id: string;
+	count_code?: string | null;
 }
 
 describe('e2e: CRM → Contact Sync → Sales Document Sync (examples/crm-sync.json)', () => {
@@ -42,17 +43,17 @@ describe('e2e: CRM → Contact Sync → Sales Document Sync (examples/crm-sync.j
 		await sandbox.post('counters/reset');
 
 		const first = await post();
-		expect(first.contacts.map((c) => [c.crmId, c.status])).toEqual(sample.contacts.map((c) => [c.id, 'created']));
-		expect(first.orders.map((o) => [o.crmId, o.status])).toEqual(sample.orders.map((o) => [o.id, 'created']));
+		expect(first.contacts.map((c) => [c.crm_id, c.status])).toEqual(sample.contacts.map((c) => [c.id, 'created']));
+		expect(first.orders.map((o) => [o.crm_id, o.status])).toEqual(sample.orders.map((o) => [o.id, 'created']));
 
 		const afterFirst = await sandbox.get('state');
 		expect(afterFirst.partners.length).toBe(before.partners.length + sample.contacts.length);
 		expect(afterFirst.documents.sales_order.length).toBe(before.documents.sales_order.length + sample.orders.length);
 		// The orders carry the partners the contacts became, and the CRM order number as buyer order.
 		for (const [i, order] of sample.orders.entries()) {
-			const doc = afterFirst.documents.sales_order.find((d: any) => d.mk_id === first.orders[i].mkId);
+			const doc = afterFirst.documents.sales_order.find((d: any) => d.mk_id === first.orders[i].mk_id);
 			const contact = first.contacts[sample.contacts.findIndex((c) => c.id === order.contactId)];
-			expect(doc).toMatchObject({ buyer_order: order.number, partner: expect.objectContaining({ mk_id: contact.mkId }) });
+			expect(doc).toMatchObject({ buyer_order: order.number, partner: expect.objectContaining({ mk_id: contact.mk_id }) });
 			expect(doc.product_list.map((l: any) => l.code)).toEqual(order.lines.map((l: any) => l.code));
 		}
 		const partnersCreated = afterFirst.partners.filter((p: any) => sample.contacts.some((c) => c.name === p.customer));
@@ -62,18 +63,19 @@ describe('e2e: CRM → Contact Sync → Sales Document Sync (examples/crm-sync.j
 		expect(counters.put_document).toBe(sample.orders.length);
 
 		// The mappings are in Postgres, in the run's schema, for the sandbox's company.
-		const contacts = await db.query(`SELECT crm_id, mk_id FROM "${s.schema}".metakocka_contact_mappings WHERE company_id = $1 ORDER BY crm_id`, [s.sandbox.companyId]);
-		expect(contacts.rows.map((r) => [r.crm_id, r.mk_id])).toEqual(first.contacts.map((c) => [c.crmId, c.mkId]).sort());
-		const orders = await db.query(`SELECT crm_id, mk_id FROM "${s.schema}".metakocka_sales_document_mappings WHERE company_id = $1 ORDER BY crm_id`, [s.sandbox.companyId]);
-		expect(orders.rows.map((r) => [r.crm_id, r.mk_id])).toEqual(first.orders.map((o) => [o.crmId, o.mkId]).sort());
+		// This example's own CRM ids: other suites sync into the same schema.
+		const contacts = await db.query(`SELECT crm_id, mk_id FROM "${s.schema}".metakocka_contact_mappings WHERE company_id = $1 AND crm_id = ANY($2) ORDER BY crm_id`, [s.sandbox.companyId, sample.contacts.map((c) => c.id)]);
+		expect(contacts.rows.map((r) => [r.crm_id, r.mk_id])).toEqual(first.contacts.map((c) => [c.crm_id, c.mk_id]).sort());
+		const orders = await db.query(`SELECT crm_id, mk_id FROM "${s.schema}".metakocka_sales_document_mappings WHERE company_id = $1 AND crm_id = ANY($2) ORDER BY crm_id`, [s.sandbox.companyId, sample.orders.map((o) => o.id)]);
+		expect(orders.rows.map((r) => [r.crm_id, r.mk_id])).toEqual(first.orders.map((o) => [o.crm_id, o.mk_id]).sort());
 
 		// Second run: same data → unchanged, no write call, same Metakocka ids, no new partner or order.
 		await sandbox.post('counters/reset');
 		const second = await post();
 		expect(second.contacts.map((c) => c.status)).toEqual(sample.contacts.map(() => 'unchanged'));
 		expect(second.orders.map((o) => o.status)).toEqual(sample.orders.map(() => 'unchanged'));
-		expect(second.contacts.map((c) => c.mkId)).toEqual(first.contacts.map((c) => c.mkId));
-		expect(second.orders.map((o) => o.mkId)).toEqual(first.orders.map((o) => o.mkId));
+		expect(second.contacts.map((c) => c.mk_id)).toEqual(first.contacts.map((c) => c.mk_id));
+		expect(second.orders.map((o) => o.mk_id)).toEqual(first.orders.map((o) => o.mk_id));
 		const writes = await sandbox.get<Record<string, number>>('counters');
 		expect(writes.__writes_applied ?? 0).toBe(0);
 		for (const write of ['put_document', 'update_document', 'add_partner', 'update_partner']) expect(writes[write] ?? 0).toBe(0);
@@ -94,7 +96,7 @@ describe('e2e: CRM → Contact Sync → Sales Document Sync (examples/crm-sync.j
 		expect(response.json.orders.map((o: SyncResult) => o.status)).toEqual(['updated', ...sample.orders.slice(1).map(() => 'unchanged')]);
 		const after = await sandbox.get('state');
 		expect(after.documents.sales_order.length).toBe(before.documents.sales_order.length);
-		const doc = after.documents.sales_order.find((d: any) => d.mk_id === response.json.orders[0].mkId);
+		const doc = after.documents.sales_order.find((d: any) => d.mk_id === response.json.orders[0].mk_id);
 		expect(Number(doc.product_list[0].amount)).toBe(changed.orders[0].lines[0].amount);
 	});
 });
