@@ -100,4 +100,65 @@ function sampler(root, intervalMs = 20) {
 	};
 }
 
-module.exports = { status, tree, resetPeaks, snapshot, sampler };
+const CLK_TCK = 100;
+
+/** CPU time (user + system) of a process in ms from /proc/<pid>/stat; 0 when it is gone. */
+function cpuMs(pid) {
+	try {
+		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+	} catch {
+		return 0;
+	}
+}
+
+/** Every process whose name starts with `prefix` (Postgres: its backends, writers, WAL writer). */
+function byName(prefix) {
+	const out = [];
+	for (const name of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		try {
+			if (fs.readFileSync(`/proc/${name}/comm`, 'utf8').startsWith(prefix)) out.push(Number(name));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return out;
+}
+
+/**
+ * CPU time spent between start and stop(): n8n's main process, its children (task runner), this
+ * process (the bench, which hosts the sandbox) and every Postgres process. Processes started in
+ * between count from 0; ones that ended in between are missed (their time is lost, not invented).
+ */
+function cpuMeter(root) {
+	const read = () => {
+		const kids = tree(root).filter((pid) => pid !== root);
+		const pg = byName('postgres');
+		const self = process.cpuUsage();
+		return {
+			main: cpuMs(root),
+			children: new Map(kids.map((pid) => [pid, cpuMs(pid)])),
+			postgres: new Map(pg.map((pid) => [pid, cpuMs(pid)])),
+			self: (self.user + self.system) / 1000,
+		};
+	};
+	const before = read();
+	const delta = (now, then) => [...now.entries()].reduce((sum, [pid, ms]) => sum + ms - (then.get(pid) ?? 0), 0);
+	return {
+		stop() {
+			const after = read();
+			const out = {
+				n8n: Math.round(after.main - before.main),
+				n8nChildren: Math.round(delta(after.children, before.children)),
+				sandbox: Math.round(after.self - before.self),
+				postgres: Math.round(delta(after.postgres, before.postgres)),
+			};
+			out.total = out.n8n + out.n8nChildren + out.sandbox + out.postgres;
+			return out;
+		},
+	};
+}
+
+module.exports = { status, tree, resetPeaks, snapshot, sampler, cpuMs, cpuMeter };
