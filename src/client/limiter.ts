@@ -8,11 +8,17 @@ import { MetakockaError } from './errors';
 //
 // A latency-based limit in the style of TCP Vegas, as Netflix's concurrency-limits (VegasLimit) and
 // Envoy's adaptive concurrency filter estimate it: with rtt the latency of a call and minRtt the
-// latency without load, limit × (1 − minRtt / rtt) calls are waiting in the server's queue. While
-// that queue is about empty the limit grows (by one per answered call: doubling per round trip, like
-// TCP's slow start); between ALPHA and BETA waiting calls it holds; above BETA it shrinks by one per
-// call. A 429, 503, 502/504, a lost connection or a timeout is a "drop": the limit is cut by DROP_FACTOR,
-// at most once per round trip (the calls in flight when it happened say the same thing).
+// latency without load, limit × (1 − minRtt / rtt) calls are waiting in the server's queue.
+// As Linux's tcp_vegas does, the limit changes once per round trip, judged by the LOWEST latency of
+// that round trip's calls (only calls sent after the last change count): a server queue delays every
+// call of the round, while a busy client (n8n's event loop, a loaded machine) delays only some of them
+// and is not mistaken for a queue. Judging each answer on its own, the limit fell by one per late
+// answer and collapsed to half the server's capacity whenever the client's CPU was busy.
+// While that queue is about empty the limit doubles per round trip (TCP's slow start); below ALPHA
+// waiting calls it grows by one; between ALPHA and BETA it holds; above BETA it moves half-way
+// towards BETA waiting calls. A 429, 503, 502/504, a lost connection or a timeout is a "drop": the
+// limit is cut by DROP_FACTOR, at most once per round trip (the calls in flight when it happened say
+// the same thing).
 // One limiter per base URL + company, shared by every client of the process (module state, not
 // globalThis): n8n runs every execution of a workflow, and every workflow, in the same process.
 
@@ -59,7 +65,7 @@ export function classifyOutcome(error: unknown): CallOutcome {
 
 interface Waiter {
 	cap: number;
-	resolve: () => void;
+	resolve: (seq: number) => void;
 }
 
 export class AdaptiveLimiter {
@@ -70,6 +76,12 @@ export class AdaptiveLimiter {
 	#windowMin = Infinity;
 	#windowStart: number;
 	#lastDrop = -Infinity;
+	/** Calls are numbered as they are sent; a round trip is judged by calls sent since it began. */
+	#nextSeq = 0;
+	#roundStartSeq = 0;
+	#roundSamples = 0;
+	#roundMinRtt = Infinity;
+	#roundMaxInFlight = 0;
 	#peak = 0;
 	#drops = 0;
 	#path: LimiterStep[] = [];
@@ -94,7 +106,7 @@ export class AdaptiveLimiter {
 	 */
 	async run<T>(cap: number, fn: () => Promise<T>, classify: (error: unknown) => CallOutcome = classifyOutcome): Promise<T> {
 		const ceiling = Math.max(1, Math.min(HARD_MAX_LIMIT, Math.floor(cap)));
-		await this.#acquire(ceiling);
+		const seq = await this.#acquire(ceiling);
 		const started = this.#now();
 		let outcome: CallOutcome = 'ok';
 		try {
@@ -105,7 +117,7 @@ export class AdaptiveLimiter {
 		} finally {
 			const inFlight = this.#inFlight;
 			this.#inFlight--;
-			this.#update(started, this.#now() - started, inFlight, outcome, ceiling);
+			this.#update(seq, started, this.#now() - started, inFlight, outcome, ceiling);
 			this.#pump();
 		}
 	}
@@ -126,20 +138,19 @@ export class AdaptiveLimiter {
 		return this.#inFlight < Math.min(this.limit, cap);
 	}
 
-	#acquire(cap: number): Promise<void> {
-		if (this.#waiters.length === 0 && this.#admits(cap)) {
-			this.#take();
-			return Promise.resolve();
-		}
-		const waiting = new Promise<void>((resolve) => this.#waiters.push({ cap, resolve }));
+	#acquire(cap: number): Promise<number> {
+		if (this.#waiters.length === 0 && this.#admits(cap)) return Promise.resolve(this.#take());
+		const waiting = new Promise<number>((resolve) => this.#waiters.push({ cap, resolve }));
 		// Waiters ahead may be held only by their own cap.
 		this.#pump();
 		return waiting;
 	}
 
-	#take(): void {
+	/** Takes a slot; returns the call's number. */
+	#take(): number {
 		this.#inFlight++;
 		if (this.#inFlight > this.#peak) this.#peak = this.#inFlight;
+		return this.#nextSeq++;
 	}
 
 	/** Oldest first; a waiter with a lower cap does not hold back the ones behind it. */
@@ -148,13 +159,12 @@ export class AdaptiveLimiter {
 			const w = this.#waiters[i];
 			if (this.#admits(w.cap)) {
 				this.#waiters.splice(i, 1);
-				this.#take();
-				w.resolve();
+				w.resolve(this.#take());
 			} else i++;
 		}
 	}
 
-	#update(started: number, rtt: number, inFlight: number, outcome: CallOutcome, cap: number): void {
+	#update(seq: number, started: number, rtt: number, inFlight: number, outcome: CallOutcome, cap: number): void {
 		if (outcome === 'ignore') return;
 		const before = this.limit;
 		if (outcome === 'drop') {
@@ -163,6 +173,7 @@ export class AdaptiveLimiter {
 			if (started >= this.#lastDrop) {
 				this.#limit = Math.max(1, this.#limit * DROP_FACTOR);
 				this.#lastDrop = this.#now();
+				this.#newRound();
 			}
 			if (this.limit !== before) this.#record('drop');
 			return;
@@ -176,21 +187,40 @@ export class AdaptiveLimiter {
 			this.#windowStart = now;
 		}
 		if (sample < this.#windowMin) this.#windowMin = sample;
-		if (sample < this.#minRtt) {
-			this.#minRtt = sample;
-			return;
-		}
-		const queue = this.#limit * (1 - this.#minRtt / sample);
+		if (sample < this.#minRtt) this.#minRtt = sample;
+		// Calls sent before the round began answer for the limit before it: they do not count.
+		if (seq < this.#roundStartSeq) return;
+		this.#roundSamples++;
+		if (sample < this.#roundMinRtt) this.#roundMinRtt = sample;
+		if (inFlight > this.#roundMaxInFlight) this.#roundMaxInFlight = inFlight;
+		// A round trip: half the limit's calls sent since the round began have answered.
+		if (this.#roundSamples < Math.max(1, Math.ceil(this.#limit / 2))) return;
+		const rttOfRound = this.#roundMinRtt;
+		const busiest = this.#roundMaxInFlight;
+		this.#newRound();
+		const queue = this.#limit * (1 - this.#minRtt / rttOfRound);
+		let reason: LimiterStep['reason'] = 'grow';
 		if (queue > BETA) {
-			this.#limit = Math.max(1, this.#limit - 1);
-			if (this.limit !== before) this.#record('queue');
+			// Half-way towards BETA calls waiting: fast enough after a sudden slowdown, no overshoot below the capacity.
+			this.#limit = Math.max(1, this.#limit - (queue - BETA) / 2);
+			reason = 'queue';
+		} else if (queue >= ALPHA) {
 			return;
+		} else {
+			// Grow only while the limit is what holds calls back (not when callers send fewer), up to the caller's cap.
+			if (busiest * 2 < this.#limit || this.#limit >= cap) return;
+			const grown = queue <= 1 ? this.#limit * 2 : this.#limit + 1;
+			this.#limit = Math.max(this.#limit, Math.min(HARD_MAX_LIMIT, cap, grown));
 		}
-		// Grow only while the limit is what holds calls back (not when callers send fewer, or their cap binds).
-		if (inFlight * 2 < this.#limit || this.#limit >= cap) return;
-		if (queue <= 1) this.#limit = Math.min(HARD_MAX_LIMIT, this.#limit + 1);
-		else if (queue < ALPHA) this.#limit = Math.min(HARD_MAX_LIMIT, this.#limit + 1 / this.#limit);
-		if (this.limit !== before) this.#record('grow');
+		if (this.limit !== before) this.#record(reason);
+	}
+
+	/** The next round trip counts only calls sent from now on. */
+	#newRound(): void {
+		this.#roundStartSeq = this.#nextSeq;
+		this.#roundSamples = 0;
+		this.#roundMinRtt = Infinity;
+		this.#roundMaxInFlight = 0;
 	}
 
 	#record(reason: LimiterStep['reason']): void {

@@ -41,7 +41,19 @@ function rig(initialLimit = 4) {
 		await flush();
 		return batch.length;
 	};
-	return { limiter, start, round };
+	/** Half the calls in flight answer after `fast` ms, the other half `slow` ms after they were sent. */
+	const split = async (fast: number, slow: number) => {
+		await flush();
+		const batch = running.splice(0);
+		now += fast;
+		batch.filter((_, i) => i % 2 === 0).forEach((d) => d.resolve());
+		await flush();
+		now += slow - fast;
+		batch.filter((_, i) => i % 2 === 1).forEach((d) => d.resolve());
+		await flush();
+		return batch.length;
+	};
+	return { limiter, start, round, split };
 }
 
 const overloaded = new MetakockaError({ code: 'HTTP_503', description: 'Service Temporarily Unavailable', method: 'add_partner', httpStatus: 503, retryable: false, delivery: 'unknown' });
@@ -72,6 +84,33 @@ describe('AdaptiveLimiter', () => {
 		for (let r = 0; r < 3; r++) await round(90);
 		expect(limiter.limit).toBeLessThan(grown);
 		expect(limiter.snapshot().path.some((s) => s.reason === 'queue')).toBe(true);
+	});
+
+	it('does not read a busy client (some answers late, others at the floor) as a queue', async () => {
+		// The client's event loop delays half the answers of every round: the server had no queue,
+		// since the other half came back at the floor. Judged answer by answer, the limit fell by one
+		// per late answer; judged by the round's lowest latency it stays.
+		const { limiter, start, split } = rig(16);
+		start(400, 16);
+		for (let r = 0; r < 6; r++) await split(30, 90);
+		expect(limiter.limit).toBe(16);
+		expect(limiter.snapshot().path.some((s) => s.reason === 'queue')).toBe(false);
+	});
+
+	it('settles a few calls above the server capacity, where the server never idles', async () => {
+		// A server processing 16 at once, FIFO: with L in flight every call takes 30 ms × max(1, L / 16).
+		const { limiter, start, round } = rig(4);
+		start(3000, 64);
+		const limits: number[] = [];
+		for (let r = 0; r < 40; r++) {
+			const inFlight = limiter.snapshot().inFlight;
+			await round(30 * Math.max(1, inFlight / 16));
+			limits.push(limiter.limit);
+		}
+		const settled = limits.slice(-10);
+		// Vegas' band: between ALPHA (3) and BETA (6) calls waiting in the server, never below its capacity.
+		expect(Math.min(...settled)).toBeGreaterThanOrEqual(16);
+		expect(Math.max(...settled)).toBeLessThanOrEqual(16 + 8);
 	});
 
 	it('holds when a few calls queue (between alpha and beta)', async () => {
