@@ -102,12 +102,16 @@ function sampler(root, intervalMs = 20) {
 
 const CLK_TCK = 100;
 
-/** CPU time (user + system) of a process in ms from /proc/<pid>/stat; 0 when it is gone. */
-function cpuMs(pid) {
+/**
+ * CPU time (user + system) of a process in ms from /proc/<pid>/stat; 0 when it is gone. With
+ * `reaped`, also that of its children that ended (cutime + cstime).
+ */
+function cpuMs(pid, reaped = false) {
 	try {
 		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
+		const own = Number(f[11]) + Number(f[12]);
+		return ((reaped ? own + Number(f[13]) + Number(f[14]) : own) * 1000) / CLK_TCK;
 	} catch {
 		return 0;
 	}
@@ -129,8 +133,10 @@ function byName(prefix) {
 
 /**
  * CPU time spent between start and stop(): n8n's main process, its children (task runner), this
- * process (the bench, which hosts the sandbox) and every Postgres process. Processes started in
- * between count from 0; ones that ended in between are missed (their time is lost, not invented).
+ * process (the bench, which hosts the sandbox) and every Postgres process. Postgres backends come and
+ * go with the connections (the package's store opens its pool per execution): an ended backend's time
+ * is in its parent's (the postmaster's) cutime/cstime, which is counted too. Processes started in
+ * between count from 0.
  */
 function cpuMeter(root) {
 	const read = () => {
@@ -140,7 +146,7 @@ function cpuMeter(root) {
 		return {
 			main: cpuMs(root),
 			children: new Map(kids.map((pid) => [pid, cpuMs(pid)])),
-			postgres: new Map(pg.map((pid) => [pid, cpuMs(pid)])),
+			postgres: new Map(pg.map((pid) => [pid, cpuMs(pid, true)])),
 			self: (self.user + self.system) / 1000,
 		};
 	};
