@@ -150,17 +150,26 @@ function cpuMeter(root) {
 			self: (self.user + self.system) / 1000,
 		};
 	};
-	const before = read();
 	const delta = (now, then) => [...now.entries()].reduce((sum, [pid, ms]) => sum + ms - (then.get(pid) ?? 0), 0);
+	const span = (a, b) => ({ n8n: b.main - a.main, n8nChildren: delta(b.children, a.children), sandbox: b.self - a.self, postgres: delta(b.postgres, a.postgres) });
+	const sum = { n8n: 0, n8nChildren: 0, sandbox: 0, postgres: 0 };
+	let from = read();
+	const add = (until) => {
+		for (const [k, v] of Object.entries(span(from, until))) sum[k] += v;
+	};
 	return {
+		/** Runs fn with the meter stopped: the bench's own work (reading executions back) is not the row's. */
+		async aside(fn) {
+			add(read());
+			try {
+				return await fn();
+			} finally {
+				from = read();
+			}
+		},
 		stop() {
-			const after = read();
-			const out = {
-				n8n: Math.round(after.main - before.main),
-				n8nChildren: Math.round(delta(after.children, before.children)),
-				sandbox: Math.round(after.self - before.self),
-				postgres: Math.round(delta(after.postgres, before.postgres)),
-			};
+			add(read());
+			const out = Object.fromEntries(Object.entries(sum).map(([k, v]) => [k, Math.round(v)]));
 			out.total = out.n8n + out.n8nChildren + out.sandbox + out.postgres;
 			return out;
 		},
