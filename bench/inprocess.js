@@ -6,18 +6,11 @@
 'use strict';
 
 const crypto = require('node:crypto');
-const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const data = require('./lib/data');
 
-const ROOT = path.resolve(__dirname, '..');
-const dist = (p) => require(path.join(ROOT, 'dist', 'src', p));
-
-function arg(name, fallback) {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const { ROOT, arg, dist } = require('./lib/cli');
 
 /** The README's example: a Slovenian order confirmation over a document with five lines. */
 const TEMPLATE = `Spoštovani {{partner.customer}},

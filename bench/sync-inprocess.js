@@ -8,46 +8,13 @@
 
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
-const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
 
 const data = require('./lib/data');
+const { cpuMs, byName } = require('./lib/proc');
 
-const ROOT = path.resolve(__dirname, '..');
-const dist = (p) => require(path.join(ROOT, 'dist', 'src', p));
-
-function arg(name, fallback) {
-	const i = process.argv.indexOf(`--${name}`);
-	return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const CLK_TCK = 100;
-/** utime + stime of a process in ms (/proc/<pid>/stat), 0 when gone. */
-function cpuMs(pid) {
-	try {
-		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-		const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-		return ((Number(f[11]) + Number(f[12])) * 1000) / CLK_TCK;
-	} catch {
-		return 0;
-	}
-}
-
-/** Every postgres process (backends, writer, wal writer…): their CPU together. */
-function postgresPids() {
-	return fs
-		.readdirSync('/proc')
-		.filter((n) => /^\d+$/.test(n))
-		.filter((n) => {
-			try {
-				return fs.readFileSync(`/proc/${n}/comm`, 'utf8').trim().startsWith('postgres');
-			} catch {
-				return false;
-			}
-		})
-		.map(Number);
-}
+const { ROOT, arg, dist } = require('./lib/cli');
 
 /** The contact as the Contact node's Sync maps the bench's CRM fields (bench/workflows/contact-sync.json). */
 function toPartner(c) {
@@ -115,7 +82,7 @@ async function main() {
 		await admin.query(`TRUNCATE "${schema}".metakocka_contact_mappings`);
 		const counters = async () => (await (await fetch(`${sandbox.baseUrl}/__sandbox/counters`)).json());
 		const before = await counters();
-		const pgPids = postgresPids();
+		const pgPids = byName('postgres');
 		const cpu0 = { self: process.cpuUsage(), sandbox: cpuMs(sandbox.child.pid), pg: pgPids.reduce((a, p) => a + cpuMs(p), 0) };
 		const t0 = performance.now();
 		const out = await syncPartners({ client, store }, items, { matchExisting, concurrency: cap });
@@ -124,7 +91,7 @@ async function main() {
 		const cpu = {
 			package: (selfCpu.user + selfCpu.system) / 1000,
 			sandbox: cpuMs(sandbox.child.pid) - cpu0.sandbox,
-			postgres: postgresPids().reduce((a, p) => a + cpuMs(p), 0) - cpu0.pg,
+			postgres: byName('postgres').reduce((a, p) => a + cpuMs(p), 0) - cpu0.pg,
 		};
 		const after = await counters();
 		const calls = {};

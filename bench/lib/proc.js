@@ -176,4 +176,4 @@ function cpuMeter(root) {
 	};
 }
 
-module.exports = { status, tree, resetPeaks, snapshot, sampler, cpuMs, cpuMeter };
+module.exports = { status, tree, resetPeaks, snapshot, sampler, cpuMs, cpuMeter, byName };
