@@ -174,7 +174,7 @@ function readOptions(ctx: IPollFunctions): PollOptions {
 	const options: PollOptions = { watch };
 	if (watch === 'documents' || watch === 'partners') {
 		const docTypes = ctx.getNodeParameter('docTypes', []) as DocType[];
-		if (!docTypes.length) throw new NodeOperationError(ctx.getNode(), 'Choose at least one document type');
+		if (!docTypes.length) throw new NodeOperationError(ctx.getNode(), '"Document Types" needs at least one document type');
 		options.docTypes = docTypes;
 		if (typeof extra.overlapMinutes === 'number') options.overlapMs = extra.overlapMinutes * 60_000;
 	}
@@ -191,7 +191,7 @@ function readOptions(ctx: IPollFunctions): PollOptions {
 	if (firstRun === 'all') options.emitHistory = true;
 	if (firstRun === 'since') {
 		const since = String(ctx.getNodeParameter('since', '') ?? '').trim();
-		if (!since || Number.isNaN(new Date(since).getTime())) throw new NodeOperationError(ctx.getNode(), 'Since must be a date and time');
+		if (!since || Number.isNaN(new Date(since).getTime())) throw new NodeOperationError(ctx.getNode(), `"Since" must be a date and time (got ${JSON.stringify(since)})`);
 		options.since = new Date(since);
 	}
 	if (typeof extra.maxItems === 'number' && extra.maxItems > 0) options.maxItems = extra.maxItems;

@@ -88,7 +88,8 @@ describe('Metakocka Trigger (polling)', () => {
 
 		const since = await poll(new MetakockaTrigger(), { staticData: {}, params: params({ firstRun: 'since', since: new Date(Date.now() + 60_000).toISOString() }) });
 		expect(since).toEqual([]);
-		await expect(poll(new MetakockaTrigger(), { staticData: {}, params: params({ firstRun: 'since', since: 'soon' }) })).rejects.toThrow(/Since/);
+		await expect(poll(new MetakockaTrigger(), { staticData: {}, params: params({ firstRun: 'since', since: 'soon' }) })).rejects.toThrow('"Since" must be a date and time (got "soon")');
+		await expect(poll(new MetakockaTrigger(), { staticData: {}, params: params({ docTypes: [] }) })).rejects.toThrow('"Document Types" needs at least one document type');
 	});
 
 	it('partners, products and stock: a change fires once', async () => {
