@@ -2,10 +2,10 @@ import { settle } from '../client/errors';
 import type { MetakockaClient, Partner, PartnerInput } from '../client';
 import { ADD_PARTNER_ADDRESS_FIELDS, billingAddress, hasEmail, MetakockaError, normaliseTaxNumber, taxNumberMatch } from '../client';
 import { InputError } from '../input';
-import { partnerView, type ConflictPolicy } from './conflict';
+import { partnerView } from './conflict';
 import { compact } from './fields';
 import type { PartnerFields } from './partnerFields';
-import { previewPipeline, runPipeline, type DryRunOutcome, type EntityDescription, type SyncDeps, type SyncOutcome } from './pipeline';
+import { previewPipeline, runPipeline, type DryRunOutcome, type EntityDescription, type PipelineOptions, type SyncDeps, type SyncOutcome } from './pipeline';
 
 export type { SyncStatus } from './pipeline';
 
@@ -19,11 +19,8 @@ export type PartnerSyncOutcome = SyncOutcome;
 
 export type MatchExisting = 'taxNumberOrEmail' | 'taxNumber' | 'none';
 
-export interface PartnerSyncOptions {
+export interface PartnerSyncOptions extends PipelineOptions {
 	matchExisting?: MatchExisting;
-	concurrency?: number;
-	/** When Metakocka changed a mapped partner since the last sync (default: skip and report). */
-	conflictPolicy?: ConflictPolicy;
 }
 
 type Deps = SyncDeps;

@@ -5,9 +5,9 @@ import { isNotFound, MetakockaError, parseMkNumber, PRODUCT_PAGE_MAX } from '../
 import type { MappingStore } from '../store';
 import { StoreError } from '../store';
 import { parseItem } from '../input';
-import { productView, syncMarks, type ConflictPolicy } from './conflict';
+import { productView, syncMarks } from './conflict';
 import { compact, crmId, flag, requiredText, text } from './fields';
-import { previewPipeline, runPipeline, type DryRunOutcome, type EntityDescription, type SyncDeps, type SyncOutcome } from './pipeline';
+import { previewPipeline, runPipeline, type DryRunOutcome, type EntityDescription, type PipelineOptions, type SyncDeps, type SyncOutcome } from './pipeline';
 
 export type { SyncStatus } from './pipeline';
 
@@ -174,12 +174,9 @@ export type ProductSyncOutcome = SyncOutcome;
 
 export type ProductMatchExisting = 'code' | 'none';
 
-export interface ProductSyncOptions {
+export interface ProductSyncOptions extends PipelineOptions {
 	/** 'code' (default): before adding, adopt a product with the same count_code, else the same code. */
 	matchExisting?: ProductMatchExisting;
-	concurrency?: number;
-	/** When Metakocka changed a mapped product since the last sync (default: skip and report). */
-	conflictPolicy?: ConflictPolicy;
 }
 
 type Deps = SyncDeps;

@@ -3,13 +3,14 @@ import type { DocType, DocumentInput, MetakockaClient, MkDocument } from '../../
 import { DOC_TYPE_INFO, MetakockaError, orderDirectionFor, SEARCH_PAGE_MAX } from '../../client';
 import { InputError } from '../../input';
 import { contentHash } from '../../store';
-import { documentView, type ConflictPolicy } from '../conflict';
+import { documentView } from '../conflict';
 import { compact } from '../fields';
 import {
 	previewPipeline,
 	runPipeline,
 	type DryRunOutcome,
 	type EntityDescription,
+	type PipelineOptions,
 	type SyncDeps,
 	type SyncOutcome,
 	type Target,
@@ -20,12 +21,9 @@ export type DocumentSyncOutcome = SyncOutcome & { docType?: DocType };
 
 export type DocumentMatchExisting = 'naturalKey' | 'none';
 
-export interface DocumentSyncOptions {
+export interface DocumentSyncOptions extends PipelineOptions {
 	/** For a document without a mapping: adopt the Metakocka document with its count_code / buyer_order. Default naturalKey. */
 	matchExisting?: DocumentMatchExisting;
-	concurrency?: number;
-	/** When Metakocka changed a mapped document since the last sync (default: skip and report). */
-	conflictPolicy?: ConflictPolicy;
 }
 
 type Deps = SyncDeps;
