@@ -28,24 +28,12 @@ export function returnAllOrLimit(show: IDisplayOptions['show'], maxLimit?: numbe
  * Postgres (after each completed page), so a schedule works through a backlog of any size.
  */
 export function maxRecordsPerRun(show: IDisplayOptions['show'], what: string): INodeProperties[] {
+	const [returnAll, limit] = returnAllOrLimit(show);
 	return [
+		{ ...returnAll, hint: `On: every ${what} that changed, in one run. Off: at most Max Records per Run, and the next run continues where this one stopped.` },
 		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			displayOptions: { show },
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			hint: `On: every ${what} that changed, in one run. Off: at most Max Records per Run, and the next run continues where this one stopped.`,
-		},
-		{
+			...limit,
 			displayName: 'Max Records per Run',
-			name: 'limit',
-			type: 'number',
-			displayOptions: { show: { ...show, returnAll: [false] } },
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
 			// A scheduled import of a backlog sets this higher (e.g. 5,000): each run continues where the last stopped.
 			hint: `Records of this run; the position is kept in Postgres after each completed page, so the next run continues there (none repeated, none skipped, also after a run that failed part way)`,
 		},
