@@ -10,7 +10,7 @@ const { performance } = require('node:perf_hooks');
 
 const data = require('./lib/data');
 
-const { ROOT, arg, dist } = require('./lib/cli');
+const { arg, dist, pgConfig } = require('./lib/cli');
 
 /** The README's example: a Slovenian order confirmation over a document with five lines. */
 const TEMPLATE = `Spoštovani {{partner.customer}},
@@ -62,14 +62,7 @@ function benchTemplates(renders, rounds = 5) {
 
 async function benchUpserts(count, schema) {
 	const { MappingStore } = dist('store');
-	const config = {
-		host: process.env.PGHOST || '127.0.0.1',
-		port: Number(process.env.PGPORT || 5432),
-		database: process.env.PGDATABASE || 'test',
-		user: process.env.PGUSER || 'postgres',
-		password: process.env.PGPASSWORD || undefined,
-		ssl: 'disable',
-	};
+	const config = pgConfig();
 	const ownSchema = !schema;
 	const schemaName = schema || `mk_bench_inproc_${crypto.randomBytes(4).toString('hex')}`;
 	const { Client } = require('pg');

@@ -14,7 +14,7 @@ const { performance } = require('node:perf_hooks');
 const data = require('./lib/data');
 const { cpuMs, byName } = require('./lib/proc');
 
-const { ROOT, arg, dist } = require('./lib/cli');
+const { ROOT, arg, dist, pgConfig } = require('./lib/cli');
 
 /** The contact as the Contact node's Sync maps the bench's CRM fields (bench/workflows/contact-sync.json). */
 function toPartner(c) {
@@ -56,14 +56,7 @@ async function main() {
 	const { MetakockaClient } = dist('client');
 	const { MappingStore } = dist('store');
 	const { syncPartners } = dist('sync/partners');
-	const pg = {
-		host: process.env.PGHOST || '127.0.0.1',
-		port: Number(process.env.PGPORT || 5432),
-		database: process.env.PGDATABASE || 'test',
-		user: process.env.PGUSER || 'postgres',
-		password: process.env.PGPASSWORD || undefined,
-		ssl: 'disable',
-	};
+	const pg = pgConfig();
 	const schema = `mk_bench_sync_${crypto.randomBytes(4).toString('hex')}`;
 	const { Client } = require('pg');
 	const admin = new Client({ ...pg, ssl: false });

@@ -13,4 +13,16 @@ function arg(name, fallback) {
 /** A module of the built package (dist/src/...): run `npm run build` first. */
 const dist = (p) => require(path.join(ROOT, 'dist', 'src', p));
 
-module.exports = { ROOT, arg, dist };
+/** This machine's Postgres (PG* variables override), as the plain-Node bench scripts connect to it. */
+function pgConfig() {
+	return {
+		host: process.env.PGHOST || '127.0.0.1',
+		port: Number(process.env.PGPORT || 5432),
+		database: process.env.PGDATABASE || 'test',
+		user: process.env.PGUSER || 'postgres',
+		password: process.env.PGPASSWORD || undefined,
+		ssl: 'disable',
+	};
+}
+
+module.exports = { ROOT, arg, dist, pgConfig };
